@@ -1,0 +1,189 @@
+"""Operations on the person registry, each in a transaction, each change recorded."""
+from dataclasses import dataclass
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lindung import bulk
+from lindung.personal_data import blind_index, encrypt, mask_nik, mask_phone
+from lindung.regions.models import Level, Region
+from lindung.regions.services import villages_of
+from lindung.registry.models import Person, PersonChange
+
+REGISTER_COLUMNS = [
+    "nik", "kk", "full_name", "birth_place", "birth_date", "sex", "village_code", "address", "phone",
+    "segment", "occupation", "income", "welfare_decile",
+]
+ENCRYPTED = {"nik": mask_nik, "kk": mask_nik, "phone": mask_phone}
+
+
+class DuplicateNik(ValueError):
+    code = "duplicate.registry"
+
+
+def nik_index(nik: str) -> str:
+    return blind_index(nik, "nik")
+
+
+def kk_index(kk: str) -> str:
+    return blind_index(kk, "kk")
+
+
+def find_by_nik(nik: str) -> Person | None:
+    return Person.objects.active().filter(nik_index=nik_index(nik)).first()
+
+
+def search_people(queryset, *, text: str = "", village: str = "", segment: str = ""):
+    """Registry search: a 16-digit NIK is matched exactly through its blind index, other text by name."""
+    text = " ".join(text.split())
+    digits = text.replace(" ", "").replace(".", "").replace("-", "")
+    if len(digits) == 16 and digits.isdigit():
+        queryset = queryset.filter(Q(nik_index=nik_index(digits)) | Q(kk_index=kk_index(digits)))
+    elif text:
+        queryset = queryset.filter(full_name__icontains=text)
+    if len(village) == len("32.16.04"):
+        queryset = queryset.filter(village__parent_id=village)
+    elif village:
+        queryset = queryset.filter(village_id=village)
+    if segment:
+        queryset = queryset.filter(segment_id=segment)
+    return queryset
+
+
+@transaction.atomic
+def create_person(*, source: str, user=None, **fields) -> Person:
+    if find_by_nik(fields["nik"]):
+        raise DuplicateNik(mask_nik(fields["nik"]))
+    person = Person(source=source, **fields)
+    person.nik_index = nik_index(person.nik)
+    person.kk_index = kk_index(person.kk) if person.kk else None
+    person.save()
+    return person
+
+
+def _shown(field: str, value):
+    if field in ENCRYPTED:
+        return ENCRYPTED[field](value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def update_person(person: Person, *, source: str, user=None, **fields) -> PersonChange | None:
+    """Apply changed fields; record each old and new value (personal identifiers masked)."""
+    changes = {}
+    for field, new in fields.items():
+        old = getattr(person, field)
+        if old != new:
+            changes[field] = [_shown(field, old), _shown(field, new)]
+            setattr(person, field, new)
+    if not changes:
+        return None
+    if "nik" in changes:
+        if Person.objects.active().filter(nik_index=nik_index(person.nik)).exclude(pk=person.pk).exists():
+            raise DuplicateNik(mask_nik(person.nik))
+        person.nik_index = nik_index(person.nik)
+    if "kk" in changes:
+        person.kk_index = kk_index(person.kk) if person.kk else None
+    person.updated_at = timezone.now()
+    person.save()
+    return PersonChange.objects.create(
+        person=person, user=user, action=PersonChange.Action.UPDATED, source=source, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_person(person: Person, *, source: str, user=None) -> PersonChange:
+    """Soft delete: the record stays, with its history, and its NIK may be registered again."""
+    person.deleted_at = timezone.now()
+    person.save(update_fields=["deleted_at"])
+    return PersonChange.objects.create(person=person, user=user, action=PersonChange.Action.DELETED, source=source)
+
+
+@transaction.atomic
+def restore_person(person: Person, *, source: str, user=None) -> PersonChange:
+    if find_by_nik(person.nik):
+        raise DuplicateNik(mask_nik(person.nik))
+    person.deleted_at = None
+    person.save(update_fields=["deleted_at"])
+    return PersonChange.objects.create(person=person, user=user, action=PersonChange.Action.RESTORED, source=source)
+
+
+def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
+    """Encrypt NIK, KK and phone and add their blind indexes; the plain values leave the frame."""
+
+    def sealed(column: str, purpose: str) -> pl.Expr:
+        return pl.col(column).map_elements(lambda v: encrypt(v, purpose), return_dtype=pl.String)
+
+    def indexed(column: str, purpose: str) -> pl.Expr:
+        return pl.col(column).map_elements(lambda v: blind_index(v, purpose), return_dtype=pl.String)
+
+    return frame.with_columns(
+        indexed("nik", "nik").alias("nik_index"),
+        indexed("kk", "kk").alias("kk_index"),
+        sealed("nik", "nik"),
+        sealed("kk", "kk"),
+        sealed("phone", "phone"),
+    )
+
+
+@transaction.atomic
+def insert_register(frame: pl.DataFrame, *, source: str) -> int:
+    """Insert many new people at once (REGISTER_COLUMNS), through the driver. Returns people inserted.
+
+    Fails as a whole, writing nothing, if any NIK is already registered.
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = protect_register(frame.select(REGISTER_COLUMNS)).select(
+        "nik", "nik_index", "kk", "kk_index", "full_name", "birth_place",
+        pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
+        pl.col("village_code").alias("village"), "address", "phone", "segment", "occupation",
+        "income", "welfare_decile",
+        pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+    )
+    return bulk.insert_rows(Person, rows.columns, rows.iter_rows())
+
+
+DEMO_SOURCE_PREFIX = "demo:"
+# Where people who moved to the regency got their NIK: its neighbours and the regions that send migrants
+# (Jakarta, Karawang, Bogor, Kota Bekasi; Indramayu, Cirebon, Brebes, Tegal).
+DEMO_MIGRANT_REGENCIES = ("31.75", "31.72", "32.75", "32.15", "32.01", "32.12", "32.09", "33.29", "33.28")
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    source: str
+    inserted: int = 0
+    existing: int = 0
+    skipped: bool = False
+
+
+def load_demo_register(*, workers: int, seed: int, today, replace: bool = False) -> DemoReport:
+    """Generate the synthetic register and insert it through the bulk path; once per database unless replaced."""
+    from lindung.registry.demo import generate_register
+
+    source = f"{DEMO_SOURCE_PREFIX}seed={seed}"
+    demo_people = Person.objects.filter(source__startswith=DEMO_SOURCE_PREFIX)
+    existing = demo_people.count()
+    if existing and not replace:
+        return DemoReport(source=demo_people.values_list("source", flat=True).first(), existing=existing, skipped=True)
+    villages = list(villages_of().values_list("code", "name"))
+    if not villages:
+        raise LookupError(f"no villages loaded for regency {settings.LINDUNG_REGENCY}: run `lindung regions load`")
+    other_districts = list(
+        Region.objects.filter(level=Level.DISTRICT, parent_id__in=DEMO_MIGRANT_REGENCIES).values_list("code", flat=True)
+    )
+    frame = generate_register(
+        workers=workers, seed=seed, villages=villages, other_districts=other_districts, today=today
+    )
+    with transaction.atomic():
+        if replace:
+            # Synthetic people only: real records are never hard-deleted.
+            PersonChange.objects.filter(person__in=demo_people).delete()
+            demo_people.delete()
+        inserted = insert_register(frame, source=source)
+    return DemoReport(source=source, inserted=inserted)
