@@ -86,7 +86,7 @@ class NikError:
 class NikResult:
     input: object
     nik: str | None
-    errors: tuple["NikError", ...]
+    errors: tuple[NikError, ...]
     district_code: str | None = None
     birth_date: date | None = None
     sex: str | None = None
@@ -198,7 +198,7 @@ _SEX_ALIASES = {
 
 
 def normalise_sex(value) -> str | None:
-    """"L"/"P" for the usual ways of writing sex (L/P, M/F, Laki-laki/Perempuan), else None."""
+    """Sex as "L" or "P" from the usual spellings (L/P, M/F, Laki-laki/Perempuan), else None."""
     if not isinstance(value, str):
         return None
     return _SEX_ALIASES.get(value.strip().lower())

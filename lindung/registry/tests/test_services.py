@@ -1,0 +1,120 @@
+from datetime import date
+
+import polars as pl
+import pytest
+from django.db import IntegrityError, connection
+
+from lindung.registry.models import Person, PersonChange
+from lindung.registry.services import (
+    DuplicateNik, delete_person, find_by_nik, insert_register, restore_person, search_people, update_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_row(person):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nik, kk, phone, nik_index FROM registry_person WHERE id = %s", [person.pk]
+        )
+        return cursor.fetchone()
+
+
+def test_nik_kk_and_phone_are_encrypted_at_rest(make_person):
+    person = make_person()
+    nik, kk, phone, index = stored_row(person)
+    assert "3216040506900001" not in nik and "3216040101100007" not in kk and "0812" not in phone
+    assert "3216040506900001" not in index
+    fresh = Person.objects.get(pk=person.pk)
+    assert (fresh.nik, fresh.kk, fresh.phone) == ("3216040506900001", "3216040101100007", "081234567890")
+    assert fresh.masked_nik == "3216********0001"
+
+
+def test_a_person_is_found_by_nik_through_the_blind_index(make_person):
+    person = make_person()
+    assert find_by_nik("3216040506900001") == person
+    assert find_by_nik("3216040506900002") is None
+    assert list(search_people(Person.objects.all(), text="3216 0405 0690 0001")) == [person]
+    assert list(search_people(Person.objects.all(), text="3216040101100007")) == [person]
+
+
+def test_one_active_record_per_nik(make_person):
+    make_person()
+    with pytest.raises(DuplicateNik):
+        make_person(full_name="Asep Lain")
+
+
+def test_the_database_itself_refuses_a_second_active_record(make_person):
+    person = make_person()
+    twin = Person(nik=person.nik, nik_index=person.nik_index, full_name="X", birth_date=date(1990, 6, 5),
+                  sex="L", village_id="32.16.04.2001", segment_id="farmer", source="test")
+    with pytest.raises(IntegrityError):
+        twin.save()
+
+
+def test_every_change_is_recorded_with_before_and_after(make_person, django_user_model):
+    officer = django_user_model.objects.create_user("officer")
+    person = make_person()
+    change = update_person(person, source="koreksi", user=officer, full_name="Asep Saepudin Jaelani",
+                           nik="3216040506900002", income=1_500_000)
+    assert change.changes == {
+        "full_name": ["Asep Saepudin", "Asep Saepudin Jaelani"],
+        "nik": ["3216********0001", "3216********0002"],
+    }
+    assert change.user == officer
+    assert find_by_nik("3216040506900002") == person
+    assert find_by_nik("3216040506900001") is None
+    assert update_person(person, source="koreksi", full_name="Asep Saepudin Jaelani") is None
+    assert person.changes.count() == 1
+
+
+def test_soft_delete_keeps_the_record_and_frees_the_nik(make_person):
+    person = make_person()
+    delete_person(person, source="pindah")
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert not Person.objects.active().filter(pk=person.pk).exists()
+    again = make_person(full_name="Asep (baru)")
+    with pytest.raises(DuplicateNik):
+        restore_person(person, source="salah hapus")
+    delete_person(again, source="duplikat")
+    restore_person(person, source="salah hapus")
+    assert find_by_nik("3216040506900001") == person
+    assert [c.action for c in person.changes.all()] == ["restored", "deleted"]
+
+
+def test_search_by_name_village_district_and_segment(make_person):
+    asep = make_person()
+    siti = make_person(nik="3216084506900003", full_name="Siti Aminah", sex="P", birth_date=date(1990, 6, 5),
+                       village_id="32.16.08.1008", segment_id="street_vendor", kk=None, phone=None)
+    people = Person.objects.all()
+    assert list(search_people(people, text="aminah")) == [siti]
+    assert list(search_people(people, village="32.16.04")) == [asep]
+    assert list(search_people(people, village="32.16.08.1008")) == [siti]
+    assert list(search_people(people, segment="farmer")) == [asep]
+    assert set(search_people(people)) == {asep, siti}
+
+
+def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
+    frame = pl.DataFrame({
+        "nik": ["3216040506900001", "3216044506900002"],
+        "kk": ["3216040101100007", None],
+        "full_name": ["Asep", "Euis"],
+        "birth_place": ["Bekasi", "Karawang"],
+        "birth_date": [date(1990, 6, 5), date(1990, 6, 5)],
+        "sex": ["L", "P"],
+        "village_code": ["32.16.04.2001", "32.16.04.2002"],
+        "address": ["Kp. Pulo", "Dusun II"],
+        "phone": ["081234567890", None],
+        "segment": ["farmer", "household_worker"],
+        "occupation": ["Petani padi", "Asisten rumah tangga"],
+        "income": [1_500_000, 900_000],
+        "welfare_decile": [2, None],
+    })
+    assert insert_register(frame, source="bulk test") == 2
+    euis = find_by_nik("3216044506900002")
+    assert (euis.full_name, euis.birth_date, euis.sex, euis.village_id, euis.segment_id) == (
+        "Euis", date(1990, 6, 5), "P", "32.16.04.2002", "household_worker")
+    assert (euis.kk, euis.phone, euis.welfare_decile, euis.income) == (None, None, None, 900_000)
+    assert find_by_nik("3216040506900001").kk == "3216040101100007"
+    with pytest.raises(IntegrityError):
+        insert_register(frame.head(1), source="again")
