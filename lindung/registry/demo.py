@@ -136,10 +136,9 @@ def generate_register(
     places = [_Village(code, name, rng) for code, name in villages]
     people = _People(rng, places, list(other_districts), today)
     rows = [people.person(segment) for segment in _segments(rng, workers, farmers)]
-    deciles = _welfare_deciles(rng, [row[11] for row in rows])
-    return pl.DataFrame(
-        [row + (decile,) for row, decile in zip(rows, deciles)], schema=SCHEMA, orient="row"
-    )
+    columns = list(zip(*rows)) or [()] * (len(SCHEMA) - 1)
+    columns.append(_welfare_deciles(rng, columns[-1]))
+    return pl.DataFrame(dict(zip(SCHEMA, columns)), schema=SCHEMA)
 
 
 def _check_arguments(workers, farmers, villages, other_districts) -> None:
@@ -191,7 +190,7 @@ class _Village:
 
 
 def _village_weights(places: list[_Village], lives_by: str) -> list[float]:
-    """Cumulative weights of the villages for a segment: the district's weight shared among its villages."""
+    """Weights of the villages for a segment: the district's weight shared among its villages."""
     per_district: dict[str, int] = {}
     for v in places:
         per_district[v.district] = per_district.get(v.district, 0) + 1
@@ -204,37 +203,48 @@ def _village_weights(places: list[_Village], lives_by: str) -> list[float]:
         weights = [w * (0.2 if v.code[9] == "1" else 1.0) for w, v in zip(weights, places)]
     if sum(weights) <= 0:  # e.g. fishers in a village list with no coast
         weights = [1.0] * len(places)
-    return list(accumulate(weights))
+    return weights
 
 
 class _Choice:
     """Repeated weighted choice from fixed options, faster than rng.choices for one item at a time."""
 
-    def __init__(self, weighted: dict):
-        self.options = list(weighted)
-        self.cumulative = list(accumulate(weighted.values()))
+    def __init__(self, options: list, weights: list[float]):
+        self.options = options
+        self.cumulative = list(accumulate(weights))
         self.total = self.cumulative[-1]
+        self.last = len(options) - 1
+
+    @classmethod
+    def of(cls, weighted: dict) -> "_Choice":
+        return cls(list(weighted), list(weighted.values()))
 
     def pick(self, rng: random.Random):
-        return self.options[bisect(self.cumulative, rng.random() * self.total)]
+        # min(): rounding can carry random() * total up to total itself.
+        return self.options[min(self.last, bisect(self.cumulative, rng.random() * self.total))]
 
 
 class _People:
     """Makes one person at a time; remembers the numbers already issued so NIK, KK and phone stay unique."""
 
     def __init__(self, rng: random.Random, places: list[_Village], other_districts: list[str], today: date):
-        self.rng, self.places, self.other_districts, self.today = rng, places, other_districts, today
-        self.village_weights = {
-            lives_by: _village_weights(places, lives_by) for lives_by in ("population", "farmland", "coast")
+        self.rng, self.other_districts, self.today = rng, other_districts, today
+        self.villages = {
+            lives_by: _Choice(places, _village_weights(places, lives_by))
+            for lives_by in ("population", "farmland", "coast")
         }
         self.issued: set[str] = set()  # NIK and KK share the 16-digit shape: keep them apart too
         self.phones: set[str] = set()
-        self.born_elsewhere = _Choice(names.BORN_ELSEWHERE)
-        self.cultures = {mix: _Choice(weights) for mix, weights in names.CULTURE_MIX.items()}
-        self.prefixes = {sex: _Choice(dict(p)) for sex, p in names.ISLAMIC_PREFIX.items()}
-        self.phone_prefix = _Choice(names.PHONE_PREFIXES)
+        self.born_elsewhere = _Choice.of(names.BORN_ELSEWHERE)
+        self.cultures = {mix: _Choice.of(weights) for mix, weights in names.CULTURE_MIX.items()}
+        self.prefixes = {sex: _Choice.of(p) for sex, p in names.ISLAMIC_PREFIX.items()}
+        self.phone_prefix = _Choice.of(names.PHONE_PREFIXES)
+        self.phone_length = _Choice.of({10: 2, 11: 20, 12: 63, 13: 15})
+        # Most declare a round figure.
+        self.income_step = _Choice.of({100_000: 60, 50_000: 25, 1_000: 15})
+        self.name_patterns = {tradition: _Choice.of(w) for tradition, w in NAME_PATTERNS.items()}
         self.occupations = {
-            (segment, sex): _Choice({text: w for text, w, only in options if only in (None, sex)})
+            (segment, sex): _Choice.of({text: w for text, w, only in options if only in (None, sex)})
             for segment, options in names.OCCUPATIONS.items()
             for sex in ("L", "P")
         }
@@ -243,8 +253,7 @@ class _People:
         rng, profile = self.rng, SEGMENT_PROFILES[segment]
         sex = "P" if rng.random() < profile.female else "L"
         birth_date = self.birth_date(profile.age)
-        cumulative = self.village_weights[profile.lives_by]
-        village = self.places[bisect(cumulative, rng.random() * cumulative[-1])]
+        village = self.villages[profile.lives_by].pick(rng)
         migrant = bool(self.other_districts) and rng.random() < profile.migrant
         issued_in = rng.choice(self.other_districts) if migrant else village.district
         birth_place = self.birth_place(issued_in if migrant else None)
@@ -316,19 +325,20 @@ class _People:
         return " ".join(self.spelling(word) for word in words)
 
     def name_words(self, sex: str, tradition: str) -> list[str]:
-        """One to three words following a pattern common in the tradition."""
+        """One to three words, following a pattern common in the tradition."""
         rng = self.rng
-        pattern = rng.random()
-        if tradition == "jawa" and pattern < 0.2:
-            return [rng.choice(names.JAVANESE_OPENER[sex]), self.second(sex, tradition, None)]
-        single, plain_two, islamic = _NAME_PATTERNS[tradition]
-        if pattern < single:
+        pattern = self.name_patterns[tradition].pick(rng)
+        if pattern == "single":
             return [self.given(sex, tradition)]
-        if pattern < single + plain_two:
+        if pattern == "given_second":
             given = self.given(sex, tradition)
             return [given, self.second(sex, tradition, given)]
+        if pattern == "opener_second":
+            return [rng.choice(names.JAVANESE_OPENER[sex]), self.second(sex, tradition, None)]
         words = self.islamic_start(sex, tradition)
-        if pattern > single + plain_two + islamic:  # a three-word name: Siti Nur Hasanah, Muhammad Rizky Pratama
+        if pattern == "islamic_second":
+            if words[0] == "Siti" and rng.random() < 0.4:
+                return ["Siti", "Nur", rng.choice(names.AFTER_NUR)]
             words.append(self.second(sex, tradition, words[-1]))
         return words
 
@@ -362,7 +372,8 @@ class _People:
         if rng.random() < village.urban:
             if rng.random() < 0.5:
                 block = f"{rng.choice('ABCDEFGHJK')}{rng.randint(1, 12)}"
-                return f"Perum {rng.choice(village.estates)} Blok {block} No. {rng.randint(1, 40)} RT {rt:03d}/RW {rw:03d}"
+                estate = rng.choice(village.estates)
+                return f"Perum {estate} Blok {block} No. {rng.randint(1, 40)} RT {rt:03d}/RW {rw:03d}"
             street = f"Raya {village.name}" if rng.random() < 0.35 else rng.choice(names.STREETS)
             return f"Jl. {street} No. {rng.randint(1, 150)} RT {rt:03d}/RW {rw:03d}"
         if rng.random() < 0.75:
@@ -376,8 +387,8 @@ class _People:
             return None
         while True:
             prefix = self.phone_prefix.pick(rng)
-            length = rng.choices((10, 11, 12, 13), (2, 20, 63, 15))[0]  # total digits, "08" included
-            number = prefix + "".join(rng.choices("0123456789", k=length - 4))
+            rest = self.phone_length.pick(rng) - len(prefix)  # lengths count every digit, "08" included
+            number = f"{prefix}{rng.randrange(10**rest):0{rest}d}"
             if number not in self.phones:
                 self.phones.add(number)
                 return number
@@ -386,17 +397,18 @@ class _People:
         """Declared monthly income: log-normal around the median, rounded as people declare it."""
         median, sigma, floor, ceiling = shape
         amount = min(ceiling, max(floor, median * math.exp(sigma * self.rng.gauss(0, 1))))
-        step = self.rng.choices((100_000, 50_000, 1_000), (60, 25, 15))[0]
+        step = self.income_step.pick(self.rng)
         return max(step, round(amount / step) * step)
 
 
-# Per tradition: shares of single-word names, plain two-word names, and names opening with
-# Muhammad/Ahmad/Abdul/Siti/Nur; what remains is three-word names.
-_NAME_PATTERNS = {
-    "sunda": (0.28, 0.42, 0.22),
-    "betawi": (0.42, 0.12, 0.40),
-    "jawa": (0.45, 0.30, 0.20),  # checked after the 20 % of Javanese opener names
-    "modern": (0.10, 0.55, 0.20),
+# How names are built in each tradition (weights): one given name (Juhri); given + second (Asep
+# Saepudin); a Javanese opener + second (Sri Wahyuni); Muhammad/Ahmad/Abdul/Siti/Nur + a name (Siti
+# Aminah, Abdul Rohman); the same with a third word (Muhammad Rizky Pratama, Siti Nur Hasanah).
+NAME_PATTERNS = {
+    "sunda": {"single": 22, "given_second": 46, "islamic": 22, "islamic_second": 10},
+    "betawi": {"single": 32, "given_second": 18, "islamic": 42, "islamic_second": 8},
+    "jawa": {"single": 30, "given_second": 28, "opener_second": 20, "islamic": 16, "islamic_second": 6},
+    "modern": {"single": 10, "given_second": 55, "islamic": 18, "islamic_second": 17},
 }
 
 

@@ -136,12 +136,13 @@ SECOND[("P", "betawi")] = SECOND[("P", "islam")]
 
 # Arabic-derived first words that open a name, with how often each does; what may follow them.
 ISLAMIC_PREFIX = {
-    "L": (("Muhammad", 6), ("Ahmad", 4), ("Abdul", 2)),
-    "P": (("Siti", 7), ("Nur", 3), ("Nurul", 1)),
+    "L": {"Muhammad": 7, "Ahmad": 4, "Abdul": 1},
+    "P": {"Siti": 7, "Nur": 3, "Nurul": 1},
 }
 AFTER_ABDUL = (
     "Rohman", "Rahman", "Gofur", "Aziz", "Majid", "Kadir", "Malik", "Hakim", "Rosyid", "Latif", "Hamid",
     "Wahab", "Somad", "Karim", "Jalil", "Rozak", "Halim", "Muis", "Basir", "Gani", "Manan", "Syukur",
+    "Rasyid", "Salam", "Fatah", "Mujib", "Kohar", "Mutholib", "Hadi", "Wahid", "Rohim", "Ghofar",
 )
 AFTER_NUR = (
     "Hasanah", "Aini", "Halimah", "Jannah", "Azizah", "Hidayah", "Laila", "Fadilah", "Khasanah", "Aisyah",
