@@ -22,7 +22,8 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            # The driver's COPY bypasses Django's cursor wrapper; map its errors to django.db's.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -52,7 +53,7 @@ def upsert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], key: st
         if connection.vendor == "postgresql":
             staging = connection.ops.quote_name(f"staging_{model._meta.db_table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table}) ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(

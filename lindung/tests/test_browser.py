@@ -1,0 +1,89 @@
+"""End to end, as a new user: `lindung start` on a fresh SQLite folder, then a real browser (Debian's Chromium)."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running_lindung(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    port = free_port()
+    env = {**os.environ, "LINDUNG_VAR_DIR": str(var), "LINDUNG_DATABASE_URL": f"sqlite:///{var}/lindung.sqlite3"}
+    log = open(var / "start.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lindung.cli", "start", "--port", str(port), "--demo-workers", "500"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(url + "/login/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("lindung start did not serve:\n" + Path(var / "start.log").read_text())
+            time.sleep(0.5)
+    yield url, (var / "admin-password").read_text().strip()
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_log_in_and_browse_the_demo_register(running_lindung, browser, viewport):
+    url, password = running_lindung
+    page = browser.new_page(viewport=viewport)
+    page.goto(url + "/")
+    expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
+    page.get_by_label("Nama pengguna").fill("admin")
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("heading", name="Registrasi pekerja")).to_be_visible()
+    expect(page.get_by_text("500 orang")).to_be_visible()
+    first_nik = page.locator("tbody td.mono").first.inner_text()
+    assert first_nik[4:12] == "********"
+
+    page.get_by_label("Segmen").select_option("farmer")
+    page.get_by_role("button", name="Cari").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Petani")
+
+    page.locator("tbody a").first.click()
+    expect(page.get_by_role("heading", name="Riwayat")).to_be_visible()
+    expect(page.get_by_text("demo:seed=1").first).to_be_visible()
+
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    page.get_by_role("link", name="Registry").first.click()
+    expect(page.get_by_role("heading", name="Registry of workers")).to_be_visible()
+    page.get_by_role("button", name="ID").click()
+    page.close()
