@@ -80,3 +80,37 @@ def test_the_lindung_console_command_fronts_management_commands(tmp_path):
     assert result.returncode == 1
     assert json.loads(result.stdout)["errors"][0]["code"] == "nik.excel_number"
     assert (tmp_path / "keys" / "pii_encryption_key").exists()
+
+
+def demo_command(*args) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_builds_a_register_once_and_replaces_it_on_request():
+    from lindung.registry.models import Person
+
+    assert "300 people inserted" in demo_command("--workers", "300", "--seed", "7")
+    first = sorted(Person.objects.values_list("full_name", "birth_date", "village_id"))
+    assert len(first) == 300 and all(v.startswith("32.16.") for _, _, v in first)
+    assert "already loaded" in demo_command("--workers", "300", "--seed", "7")
+    assert Person.objects.count() == 300
+    demo_command("--workers", "300", "--seed", "7", "--replace")
+    assert sorted(Person.objects.values_list("full_name", "birth_date", "village_id")) == first
+    demo_command("--workers", "200", "--seed", "8", "--replace")
+    assert Person.objects.count() == 200
+    assert set(Person.objects.values_list("source", flat=True)) == {"demo:seed=8"}
+
+
+def test_demo_nik_are_valid_and_consistent_with_the_register():
+    from lindung.regions.services import known_district_codes
+    from lindung.registry.models import Person
+    from lindung.registry.nik import check_nik
+
+    demo_command("--workers", "150")
+    districts = known_district_codes()
+    for person in Person.objects.all():
+        result = check_nik(person.nik, known_districts=districts, declared_birth_date=person.birth_date,
+                           declared_sex=person.sex)
+        assert result.valid, (person.nik, result.errors)
