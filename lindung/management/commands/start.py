@@ -48,6 +48,8 @@ class Command(BaseCommand):
             from lindung.wsgi import application
 
             serve(application, host=host, port=port, threads=threads, ident="lindung")
+        except KeyboardInterrupt:
+            self.step("Stopped", "web server and job worker")
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
