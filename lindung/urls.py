@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from lindung.api.api import api
+
 urlpatterns = [
     path("", include("lindung.accounts.urls")),
     path("registry/", include("lindung.registry.urls")),
+    path("api/", api.urls),
 ]

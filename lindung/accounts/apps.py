@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "lindung.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from lindung.accounts import signals  # noqa: F401  (connects the login and logout receivers)

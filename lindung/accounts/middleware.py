@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import middleware
 from django.utils import translation
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -25,3 +26,24 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts and styles only from lindung itself: no inline script, no CDN."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
+    """Every screen needs a login; the API answers 401 itself instead of redirecting to the login page."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,10 +1,107 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lindung.personal_data import EncryptedTextField
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md, each a Django group of the same name with its permissions."""
+
+    ADMIN = "admin", _("administrator")
+    OFFICER = "officer", _("officer")
+    VILLAGE_OPERATOR = "village_operator", _("village operator")
+    BPJS_OFFICER = "bpjs_officer", _("BPJS branch officer")
+    LEADER = "leader", _("leader / auditor")
 
 
 class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    villages = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="operators", verbose_name=_("villages served"),
+        help_text=_("A village operator sees and changes only people living in these villages."),
+    )
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_secret = EncryptedTextField(purpose="totp", null=True, blank=True, editable=False)
+    totp_enabled = models.BooleanField(_("two-step login"), default=False)
+
+    @property
+    def role(self) -> str | None:
+        names = {g.name for g in self.groups.all()}
+        return next((r for r in Role.values if r in names), None)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    @property
+    def may_use_totp(self) -> bool:
+        return self.is_superuser or self.role in (Role.ADMIN, Role.OFFICER)
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did what, when, from where, to what, with before and after values."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOCKED_OUT = "locked_out", _("locked out")
+        LOGOUT = "logout", _("logged out")
+        VIEW_PERSONAL_DATA = "view_personal_data", _("viewed unmasked personal data")
+        EXPORT_PERSONAL_DATA = "export_personal_data", _("exported unmasked personal data")
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        RESTORE = "restore", _("restored")
+        DENIED = "denied", _("refused access")
+        ACCOUNT = "account", _("account change")
+        KEYS = "keys", _("key management")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    target_type = models.CharField(_("object type"), max_length=50, blank=True)
+    target_id = models.CharField(_("object"), max_length=64, blank=True)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
+            models.Index(fields=["user", "at"], name="audit_user_idx"),
+            models.Index(fields=["action", "at"], name="audit_action_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")

@@ -36,10 +36,16 @@ class PersonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(deleted_at__isnull=True)
 
-    def with_nik(self, nik: str):
-        from lindung.registry.services import nik_index
+    def in_scope_of(self, user):
+        """The people `user` may see: the whole regency, or only the villages a village operator serves.
 
-        return self.filter(nik_index=nik_index(nik))
+        Every list, search, export, API call and count goes through here.
+        """
+        if user.has_perm("registry.view_all_areas"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(village__in=user.villages.values("code"))
 
 
 class Person(models.Model):
@@ -76,6 +82,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [
+            ("view_unmasked_personal_data", _("Can view unmasked NIK, KK and phone")),
+            ("view_all_areas", _("Can see people of every village of the regency")),
+            ("view_overview", _("Can view aggregate figures")),
+        ]
         ordering = ["full_name", "id"]
         constraints = [
             models.UniqueConstraint(

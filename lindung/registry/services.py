@@ -3,11 +3,13 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from lindung import bulk
+from lindung.accounts import audit
+from lindung.accounts.models import AuditEvent
 from lindung.personal_data import blind_index, encrypt, mask_nik, mask_phone
 from lindung.regions.models import Level, Region
 from lindung.regions.services import villages_of
@@ -61,12 +63,15 @@ def create_person(*, source: str, user=None, **fields) -> Person:
     person.nik_index = nik_index(person.nik)
     person.kk_index = kk_index(person.kk) if person.kk else None
     person.save()
+    audit.record(AuditEvent.Action.CREATE, target=person, user=user, summary=f"{person.full_name} ({source})")
     return person
 
 
 def _shown(field: str, value):
     if field in ENCRYPTED:
         return ENCRYPTED[field](value)
+    if isinstance(value, models.Model):
+        return value.pk
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -91,6 +96,11 @@ def update_person(person: Person, *, source: str, user=None, **fields) -> Person
         person.kk_index = kk_index(person.kk) if person.kk else None
     person.updated_at = timezone.now()
     person.save()
+    audit.record(
+        AuditEvent.Action.UPDATE, target=person, user=user, summary=f"{person.full_name} ({source})",
+        before={field: old for field, (old, _new) in changes.items()},
+        after={field: new for field, (_old, new) in changes.items()},
+    )
     return PersonChange.objects.create(
         person=person, user=user, action=PersonChange.Action.UPDATED, source=source, changes=changes
     )
@@ -101,6 +111,7 @@ def delete_person(person: Person, *, source: str, user=None) -> PersonChange:
     """Soft delete: the record stays, with its history, and its NIK may be registered again."""
     person.deleted_at = timezone.now()
     person.save(update_fields=["deleted_at"])
+    audit.record(AuditEvent.Action.DELETE, target=person, user=user, summary=f"{person.full_name} ({source})")
     return PersonChange.objects.create(person=person, user=user, action=PersonChange.Action.DELETED, source=source)
 
 
@@ -110,6 +121,7 @@ def restore_person(person: Person, *, source: str, user=None) -> PersonChange:
         raise DuplicateNik(mask_nik(person.nik))
     person.deleted_at = None
     person.save(update_fields=["deleted_at"])
+    audit.record(AuditEvent.Action.RESTORE, target=person, user=user, summary=f"{person.full_name} ({source})")
     return PersonChange.objects.create(person=person, user=user, action=PersonChange.Action.RESTORED, source=source)
 
 
@@ -145,7 +157,9 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
         "income", "welfare_decile",
         pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )
-    return bulk.insert_rows(Person, rows.columns, rows.iter_rows())
+    inserted = bulk.insert_rows(Person, rows.columns, rows.iter_rows())
+    audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")
+    return inserted
 
 
 DEMO_SOURCE_PREFIX = "demo:"

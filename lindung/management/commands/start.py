@@ -1,5 +1,4 @@
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -10,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lindung.accounts.models import Role
+from lindung.accounts.services import create_user
 from lindung.keys import var_dir
 from lindung.regions.services import load_regions
 from lindung.registry.models import Person
@@ -65,8 +66,8 @@ class Command(BaseCommand):
             where = f" (password in {path})" if path.exists() else ""
             self.step("Admin", f"exists{where}")
             return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", password=password)
+        user, password = create_user("admin", role=Role.ADMIN)
+        User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(password + "\n")

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(client, django_user_model):
-    user = django_user_model.objects.create_user("petugas", password="rahasia-sekali-123")
+def officer(client, make_user):
+    user = make_user("petugas", "officer")
     client.force_login(user)
     return user
 

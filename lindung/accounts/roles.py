@@ -1,0 +1,38 @@
+"""Which role may do what: the permissions of each role's group. Data, applied by a migration."""
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "admin": [
+        "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
+        "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
+        "accounts.view_auditevent", "accounts.view_user", "accounts.add_user", "accounts.change_user",
+    ],
+    "officer": [
+        "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
+        "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
+    ],
+    "village_operator": [
+        "registry.view_person", "registry.add_person", "registry.change_person",
+        "registry.view_unmasked_personal_data",
+    ],
+    "bpjs_officer": ["registry.view_overview", "registry.view_all_areas"],
+    "leader": ["registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent"],
+}
+
+
+def sync_role_groups(apps) -> None:
+    """Create each role's group and give it exactly its permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)
