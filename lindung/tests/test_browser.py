@@ -17,6 +17,22 @@ CHROMIUM_FLAGS = [
 ]
 
 
+PASSWORD = "Sawah-hijau-2026"
+ROLE_USERS = [
+    ("petugas", "officer", []),
+    ("operator", "village_operator", ["Desa Sukawijaya"]),
+    ("bpjs", "bpjs_officer", []),
+    ("pimpinan", "leader", []),
+]
+MENUS = {
+    "admin": ["Ringkasan", "Registrasi", "Log audit", "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Akun saya"],
+    "operator": ["Registrasi", "Akun saya"],
+    "bpjs": ["Ringkasan", "Akun saya"],
+    "pimpinan": ["Ringkasan", "Log audit", "Akun saya"],
+}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,6 +60,12 @@ def running_lindung(tmp_path_factory):
                 server.kill()
                 pytest.fail("lindung start did not serve:\n" + Path(var / "start.log").read_text())
             time.sleep(0.5)
+    for username, role, villages in ROLE_USERS:
+        subprocess.run(
+            [sys.executable, "-m", "lindung.cli", "users", "add", username, "--role", role, "--password-stdin",
+             *[arg for v in villages for arg in ("--village", v)]],
+            env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+        )
     yield url, (var / "admin-password").read_text().strip()
     server.terminate()
     server.wait(timeout=30)
@@ -86,4 +108,55 @@ def test_log_in_and_browse_the_demo_register(running_lindung, browser, viewport)
     page.get_by_role("link", name="Registry").first.click()
     expect(page.get_by_role("heading", name="Registry of workers")).to_be_visible()
     page.get_by_role("button", name="ID", exact=True).click()
+    page.close()
+
+
+def log_in(page, url, username, password):
+    page.goto(url + "/login/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+@pytest.mark.parametrize("username", list(MENUS))
+def test_each_role_sees_its_own_menu(running_lindung, browser, username):
+    url, admin_password = running_lindung
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, url, username, admin_password if username == "admin" else PASSWORD)
+    menu = page.get_by_role("navigation", name="Menu utama").get_by_role("link")
+    expect(menu).to_have_text(MENUS[username])
+    page.close()
+
+
+def test_a_village_operator_sees_only_their_village(running_lindung, browser):
+    url, _ = running_lindung
+    officer = browser.new_page()
+    log_in(officer, url, "petugas", PASSWORD)
+    officer.goto(url + "/registry/?village=32.16.08")  # Cikarang Barat, not the operator's
+    officer.locator("tbody a").first.click()
+    elsewhere = officer.url
+    officer.close()
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, url, "operator", PASSWORD)
+    villages = page.locator("tbody tr td:nth-child(5)").all_inner_texts()
+    assert villages and all(v == "Sukawijaya, Tambelang" for v in villages)
+    response = page.goto(elsewhere)
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Tidak ditemukan")).to_be_visible()
+    page.close()
+
+
+def test_the_frame_is_keyboard_navigable(running_lindung, browser):
+    url, _ = running_lindung
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, url, "petugas", PASSWORD)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Langsung ke isi")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.get_by_label("Nama atau NIK").focus()
+    page.keyboard.type("a")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Registrasi pekerja")).to_be_visible()
     page.close()
