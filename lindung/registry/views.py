@@ -87,8 +87,9 @@ def audit_of(person):
     return AuditEvent.objects.filter(target_type=person._meta.label_lower, target_id=str(person.pk))
 
 
-@permission_required("registry.change_person", raise_exception=True)
+@permission_required(["registry.change_person", "registry.view_unmasked_personal_data"], raise_exception=True)
 def person_edit(request, pk):
+    """Correct a record. The form holds NIK, KK and phone in full, so showing it is audited as a view."""
     person = person_in_scope(request, pk)
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -100,6 +101,7 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
             return redirect("registry:person-detail", pk=person.pk)
+    audit.record(AuditEvent.Action.VIEW_PERSONAL_DATA, target=person, summary=f"correction form of {person.full_name}")
     return render(request, "registry/person_edit.html", {"person": person, "form": form})
 
 

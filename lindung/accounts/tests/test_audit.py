@@ -62,6 +62,7 @@ def test_editing_on_screen_shows_errors_beside_fields_and_records_the_change(cli
     url = reverse("registry:person-edit", args=[asep.pk])
     form = client.get(url).context["form"]
     data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
+    assert AuditEvent.objects.filter(action="view_personal_data", target_id=str(asep.pk)).count() == 1
     data.update(nik="3.21601E+15", welfare_decile="11", birth_date="1990-06-05", village="32.16.04.2001")
     page = client.post(url, data).content.decode()
     assert 'id="id_nik_error"' in page and "Excel" in page
