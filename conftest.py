@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from lindung.regions.services import load_regions
@@ -22,3 +24,18 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def two_villages(db):
+    """Two people in two villages: Asep lives in Sukawijaya (Tambelang), Siti in Telaga Asih (Cikarang Barat)."""
+    from lindung.registry.services import create_person
+
+    common = dict(birth_place="Bekasi", address="Kp. Pulo RT 003/RW 002", segment_id="farmer", income=1_500_000)
+    asep = create_person(source="test", nik="3216040506900001", kk="3216040101100007", phone="081234567890",
+                         full_name="Asep Saepudin", birth_date=date(1990, 6, 5), sex="L",
+                         village_id="32.16.04.2001", **common)
+    siti = create_person(source="test", nik="3216084506900003", kk=None, phone="085711112222",
+                         full_name="Siti Aminah", birth_date=date(1990, 6, 5), sex="P",
+                         village_id="32.16.08.1008", **common)
+    return asep, siti

@@ -1,6 +1,7 @@
 """The REST API (OpenAPI at /api/docs). Same rights and the same area scope as the screens."""
 from datetime import date
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import NinjaAPI, Schema
@@ -11,7 +12,7 @@ from lindung.registry.models import Person
 from lindung.registry.services import search_people
 from lindung.registry.views import person_in_scope
 
-api = NinjaAPI(title="lindung", version="1", auth=django_auth, urls_namespace="api")
+api = NinjaAPI(title="lindung", version="1", auth=django_auth, urls_namespace="api", docs_decorator=login_required)
 
 
 class Area(Schema):
