@@ -5,7 +5,7 @@ times slower than handing the driver plain tuples. Table and column names come f
 """
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 BATCH = 10_000
 
@@ -68,6 +68,40 @@ def upsert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], key: st
             cursor.executemany(sql, batch)
             count += connection.connection.total_changes - before
     return count
+
+
+def update_rows(model, key: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Set `columns` of existing rows found by `key`; each row is (key value, *column values), in database form.
+
+    Returns how many rows were updated.
+    """
+    table, cols = _names(model, columns)
+    (key_col,) = _names(model, [key])[1]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            staging = connection.ops.quote_name(f"update_{model._meta.db_table}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                f"SELECT {key_col}, {', '.join(cols)} FROM {table} WITH NO DATA"
+            )
+            with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY {staging} ({key_col}, {', '.join(cols)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{c} = {staging}.{c}" for c in cols)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {staging} WHERE {table}.{key_col} = {staging}.{key_col}"
+            )
+            count = cursor.rowcount
+            cursor.execute(f"DROP TABLE {staging}")
+            return count
+        sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in cols)} WHERE {key_col} = %s"
+        count = 0
+        for batch in _batches(rows):
+            cursor.executemany(sql, [(*row[1:], row[0]) for row in batch])
+            count += cursor.rowcount
+        return count
 
 
 def _batches(rows: Iterable[Sequence]):

@@ -1,7 +1,9 @@
 """Personal data protection: field encryption (AES-256-GCM), keyed blind indexes (HMAC-SHA256), masking.
 
-The encryption key and the blind-index key are separate secrets (see lindung.keys). A ciphertext carries
-the id of the key that made it, so keys can be rotated by re-encrypting.
+The encryption key and the blind-index key are separate secrets (see lindung.keys). A token carries the id
+of the key that made it: settings.PII_ENCRYPTION_KEY is a keyring (comma-separated, current key first), new
+values are encrypted with the current key and any key of the ring decrypts, so keys can be rotated by
+re-encrypting (lindung.keyring) while older values and backups stay readable.
 """
 import base64
 import hashlib
@@ -13,7 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
 
-from lindung.keys import decode_key
+from lindung.keys import decode_key, key_id, split_keys
 
 TOKEN_VERSION = b"\x01"
 
@@ -22,40 +24,79 @@ class DecryptionError(Exception):
     pass
 
 
+class Keyring:
+    """AES-GCM ciphers by key id; the first key encrypts."""
+
+    def __init__(self, encoded_keys: str):
+        keys = [decode_key(k) for k in split_keys(encoded_keys)]
+        if not keys:
+            raise ValueError("Kunci enkripsi kosong / the encryption key is empty")
+        self.current_id = key_id(keys[0])
+        self.current = AESGCM(keys[0])
+        self.ciphers = {key_id(k): AESGCM(k) for k in keys}
+
+    @property
+    def ids(self) -> list[str]:
+        return [kid.hex() for kid in self.ciphers]
+
+    def encrypt(self, plaintext: str, purpose: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self.current.encrypt(nonce, plaintext.encode(), purpose.encode())
+        return base64.urlsafe_b64encode(TOKEN_VERSION + self.current_id + nonce + sealed).decode()
+
+    def decrypt(self, token: str, purpose: str) -> str:
+        raw = base64.urlsafe_b64decode(token.encode())
+        cipher = self.ciphers.get(raw[1:5]) if raw[:1] == TOKEN_VERSION else None
+        if cipher is None:
+            raise DecryptionError(
+                f"Nilai ini dienkripsi dengan kunci {raw[1:5].hex()} yang tidak dimiliki lindung / "
+                f"this value was encrypted with key {raw[1:5].hex()}, which lindung does not have"
+            )
+        try:
+            return cipher.decrypt(raw[5:17], raw[17:], purpose.encode()).decode()
+        except Exception as e:
+            raise DecryptionError(
+                "Nilai ini tidak dapat didekripsi / this value cannot be decrypted with the configured key"
+            ) from e
+
+
+class IndexKey:
+    def __init__(self, encoded_key: str):
+        self.key = decode_key(encoded_key)
+        self.id = key_id(self.key).hex()
+
+    def index(self, value: str, purpose: str) -> str:
+        return hmac.new(self.key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+# Built once per settings value, not per call: encrypt and decrypt run a million times in a batch.
 @lru_cache(maxsize=8)
-def _cipher(encoded_key: str) -> tuple[bytes, AESGCM]:
-    key = decode_key(encoded_key)
-    return hashlib.sha256(key).digest()[:4], AESGCM(key)
+def keyring(encoded_keys: str) -> Keyring:
+    return Keyring(encoded_keys)
 
 
 @lru_cache(maxsize=8)
-def _index_key(encoded_key: str) -> bytes:
-    return decode_key(encoded_key)
+def index_key(encoded_key: str) -> IndexKey:
+    return IndexKey(encoded_key)
+
+
+def token_key_id(token: str) -> str:
+    """The id (hex) of the key that made `token`; the first 8 characters of a token are enough."""
+    return base64.urlsafe_b64decode(token[:8].encode())[1:5].hex()
 
 
 def encrypt(plaintext: str, purpose: str) -> str:
     """An opaque token for `plaintext`; `purpose` ("nik", "kk", "phone") binds it to its field."""
-    key_id, cipher = _cipher(settings.PII_ENCRYPTION_KEY)
-    nonce = os.urandom(12)
-    sealed = cipher.encrypt(nonce, plaintext.encode(), purpose.encode())
-    return base64.urlsafe_b64encode(TOKEN_VERSION + key_id + nonce + sealed).decode()
+    return keyring(settings.PII_ENCRYPTION_KEY).encrypt(plaintext, purpose)
 
 
 def decrypt(token: str, purpose: str) -> str:
-    raw = base64.urlsafe_b64decode(token.encode())
-    key_id, cipher = _cipher(settings.PII_ENCRYPTION_KEY)
-    if raw[:1] != TOKEN_VERSION or raw[1:5] != key_id:
-        raise DecryptionError("this value was encrypted with a key lindung does not have")
-    try:
-        return cipher.decrypt(raw[5:17], raw[17:], purpose.encode()).decode()
-    except Exception as e:
-        raise DecryptionError("this value cannot be decrypted with the configured key") from e
+    return keyring(settings.PII_ENCRYPTION_KEY).decrypt(token, purpose)
 
 
 def blind_index(value: str, purpose: str) -> str:
     """A keyed hash of a normalised value, for exact lookup and uniqueness without storing the value."""
-    key = _index_key(settings.PII_BLIND_INDEX_KEY)
-    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return index_key(settings.PII_BLIND_INDEX_KEY).index(value, purpose)
 
 
 def mask_nik(nik: str | None) -> str:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from lindung.accounts import signals  # noqa: F401  (connects the login and logout receivers)
+        from lindung.accounts import checks, signals  # noqa: F401  (registers the key check, connects login receivers)

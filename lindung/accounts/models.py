@@ -105,3 +105,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class KeyState(models.Model):
+    """Which blind-index key the stored indexes were computed with; one row, written with the indexes.
+
+    It travels with the database (and its backups), so a database whose indexes do not match the configured
+    key is noticed (lindung.keyring.blind_index_key_matches) instead of silently finding no one.
+    """
+
+    blind_index_key_id = models.CharField(max_length=8)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -26,9 +26,9 @@ ROLE_USERS = [
     ("pimpinan", "leader", []),
 ]
 MENUS = {
-    "admin": ["Ringkasan", "Registrasi", "Log audit", "Akun saya"],
-    "petugas": ["Ringkasan", "Registrasi", "Akun saya"],
-    "operator": ["Registrasi", "Akun saya"],
+    "admin": ["Ringkasan", "Registrasi", "Impor data", "Log audit", "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Akun saya"],
+    "operator": ["Registrasi", "Impor data", "Akun saya"],
     "bpjs": ["Ringkasan", "Akun saya"],
     "pimpinan": ["Ringkasan", "Log audit", "Akun saya"],
 }

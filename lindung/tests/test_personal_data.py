@@ -1,10 +1,14 @@
 import base64
+import os
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.personal_data import DecryptionError, blind_index, decrypt, encrypt, mask_nik, mask_phone
+from lindung.keys import key_id_of
+from lindung.personal_data import (
+    DecryptionError, Keyring, blind_index, decrypt, encrypt, keyring, mask_nik, mask_phone, token_key_id,
+)
 
 
 @given(st.text(max_size=64))
@@ -50,3 +54,40 @@ def test_masks_keep_only_what_identifies_no_one():
     assert mask_nik("3216010506900001") == "3216********0001"
     assert mask_phone("081234567890") == "0812*****890"
     assert mask_nik(None) == mask_phone("") == ""
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def test_the_current_key_encrypts_and_every_key_of_the_ring_decrypts(settings):
+    old, new = new_key(), new_key()
+    settings.PII_ENCRYPTION_KEY = old
+    before = encrypt("3216010506900001", "nik")
+    settings.PII_ENCRYPTION_KEY = f"{new},{old}"
+    after = encrypt("3216010506900001", "nik")
+    assert token_key_id(before) == key_id_of(old)
+    assert token_key_id(after) == key_id_of(new)
+    assert decrypt(before, "nik") == decrypt(after, "nik") == "3216010506900001"
+    settings.PII_ENCRYPTION_KEY = new
+    with pytest.raises(DecryptionError, match=key_id_of(old)):
+        decrypt(before, "nik")
+
+
+def test_the_keyring_is_built_once_per_configured_value(settings):
+    settings.PII_ENCRYPTION_KEY = f"{new_key()}, {new_key()}"
+    assert keyring(settings.PII_ENCRYPTION_KEY) is keyring(settings.PII_ENCRYPTION_KEY)
+    assert len(keyring(settings.PII_ENCRYPTION_KEY).ids) == 2
+
+
+def test_a_blind_index_depends_only_on_the_index_key(settings):
+    first = blind_index("3216010506900001", "nik")
+    settings.PII_ENCRYPTION_KEY = new_key()
+    assert blind_index("3216010506900001", "nik") == first
+
+
+def test_an_empty_or_malformed_keyring_is_refused():
+    with pytest.raises(ValueError):
+        Keyring(" , ")
+    with pytest.raises(ValueError, match="32 bytes"):
+        Keyring("not-a-key")

@@ -43,9 +43,9 @@ def test_each_role_reaches_exactly_its_pages(client, login, two_villages, role):
 
 
 @pytest.mark.parametrize("role, menu", [
-    ("admin", ["Ringkasan", "Registrasi", "Log audit", "Akun saya"]),
-    ("officer", ["Ringkasan", "Registrasi", "Akun saya"]),
-    ("village_operator", ["Registrasi", "Akun saya"]),
+    ("admin", ["Ringkasan", "Registrasi", "Impor data", "Log audit", "Akun saya"]),
+    ("officer", ["Ringkasan", "Registrasi", "Impor data", "Akun saya"]),
+    ("village_operator", ["Registrasi", "Impor data", "Akun saya"]),
     ("bpjs_officer", ["Ringkasan", "Akun saya"]),
     ("leader", ["Ringkasan", "Log audit", "Akun saya"]),
 ])
