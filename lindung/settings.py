@@ -4,14 +4,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from lindung.keys import read_or_create_secret, var_dir
+from lindung.keys import blind_index_key, encryption_keyring, read_or_create_secret, var_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = var_dir()
 
 SECRET_KEY = read_or_create_secret("django_secret_key", "LINDUNG_SECRET_KEY")
-PII_ENCRYPTION_KEY = read_or_create_secret("pii_encryption_key", "LINDUNG_ENCRYPTION_KEY")
-PII_BLIND_INDEX_KEY = read_or_create_secret("pii_blind_index_key", "LINDUNG_BLIND_INDEX_KEY")
+PII_ENCRYPTION_KEY = encryption_keyring()  # current key first, then the keys kept to read older values
+PII_BLIND_INDEX_KEY = blind_index_key()
 
 DEBUG = os.environ.get("LINDUNG_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lindung.accounts",
     "lindung.regions",
     "lindung.registry",
+    "lindung.intake",
     "lindung.api",
 ]
 
@@ -159,3 +160,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING")},
 }
 FORM_RENDERER = "lindung.forms.FormRenderer"
+
+# Age window for registration (DOMAIN.md: unconfirmed, a local policy; the eligibility policy will version it).
+LINDUNG_AGE_MIN = int(os.environ.get("LINDUNG_AGE_MIN", "15"))
+LINDUNG_AGE_MAX = int(os.environ.get("LINDUNG_AGE_MAX", "65"))
+LINDUNG_UPLOAD_MAX_MB = int(os.environ.get("LINDUNG_UPLOAD_MAX_MB", "200"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

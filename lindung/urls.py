@@ -5,5 +5,6 @@ from lindung.api.api import api
 urlpatterns = [
     path("", include("lindung.accounts.urls")),
     path("registry/", include("lindung.registry.urls")),
+    path("intake/", include("lindung.intake.urls")),
     path("api/", api.urls),
 ]

@@ -100,12 +100,12 @@ class Person(models.Model):
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="person_sex_l_p"),
         ]
         indexes = [
-            models.Index(fields=["nik_index"], name="person_nik_index_idx"),
             models.Index(fields=["kk_index"], name="person_kk_index_idx"),
             models.Index(fields=["village", "segment"], name="person_village_segment_idx"),
             models.Index(fields=["segment"], name="person_segment_idx"),
             models.Index(fields=["full_name"], name="person_full_name_idx"),
             models.Index(fields=["source"], name="person_source_idx"),
+            models.Index(fields=["birth_date", "village"], name="person_birth_village_idx"),
         ]
 
     def __str__(self):

@@ -1,0 +1,316 @@
+"""Intake: a file of workers in, every row accounted for, the registry changed in one transaction or not at all."""
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lindung import bulk
+from lindung.accounts import audit
+from lindung.accounts.models import AuditEvent
+from lindung.intake import validate
+from lindung.intake.models import ImportBatch, ImportRow, Outcome
+from lindung.intake.reader import Table, read_table
+from lindung.keys import var_dir
+from lindung.personal_data import blind_index
+from lindung.regions.models import Level, Region
+from lindung.registry.models import Person
+from lindung.registry.segments import read_segments, synonym_table
+from lindung.registry.services import REGISTER_COLUMNS, insert_register, update_person
+
+Progress = Callable[[float, str], None]
+IDENTITY = ("full_name", "birth_date", "sex")
+COMPARED = ("full_name", "birth_place", "birth_date", "sex", "village_code", "address", "segment", "occupation",
+            "income", "welfare_decile")
+# Registry candidates for near-duplicates are fetched by birth date when a file has few distinct dates.
+FEW_DATES = 5_000
+
+
+def no_progress(fraction: float, text: str) -> None:
+    pass
+
+
+@dataclass
+class Report:
+    file: str
+    rows: int = 0
+    accepted: int = 0
+    unchanged: int = 0
+    review: int = 0
+    rejected: int = 0
+    issues: list[dict] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+    batch: int | None = None
+    repeat_of: int | None = None
+
+    def as_json(self) -> dict:
+        report = {k: getattr(self, k) for k in
+                  ("file", "rows", "accepted", "unchanged", "review", "rejected", "issues", "outcomes")}
+        if self.batch is not None:
+            report["batch"] = self.batch
+        if self.repeat_of is not None:
+            report["already_imported_as_batch"] = self.repeat_of
+        return report
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def villages_frame() -> pl.DataFrame:
+    rows = Region.objects.filter(level=Level.VILLAGE).values_list("code", "name_key", "parent_id", "parent__name_key")
+    return pl.DataFrame(list(rows), schema=["code", "name_key", "district_code", "district_name_key"], orient="row")
+
+
+def registry_candidates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Registered people who could be near-duplicates of the file's rows (same birth date), as a frame."""
+    people = Person.objects.active()
+    if "birth_date" in frame.columns:
+        dates = frame.get_column("birth_date").drop_nulls().unique()
+        if 0 < dates.len() <= FEW_DATES:
+            people = people.filter(birth_date__in=dates.to_list())
+    rows = people.values_list("id", "full_name", "birth_date", "village_id")
+    return pl.DataFrame(
+        list(rows), schema={"person_id": pl.Int64, "full_name": pl.String, "birth_date": pl.Date, "village_code": pl.String},
+        orient="row",
+    ).with_columns(pl.lit(None, dtype=pl.String).alias("nik"))
+
+
+def context_for(frame: pl.DataFrame, today: date) -> validate.Context:
+    from lindung.intake.dates import parse_dates
+
+    dated = frame.select(parse_dates(pl.col("birth_date")).alias("birth_date")) if "birth_date" in frame.columns else frame
+    return validate.Context(
+        regency=settings.LINDUNG_REGENCY,
+        known_districts=frozenset(Region.objects.filter(level=Level.DISTRICT).values_list("code", flat=True)),
+        villages=villages_frame(),
+        segment_synonyms=synonym_table(read_segments()),
+        today=today,
+        age_min=settings.LINDUNG_AGE_MIN,
+        age_max=settings.LINDUNG_AGE_MAX,
+        registry=registry_candidates(dated),
+    )
+
+
+def registered_people(rows: pl.DataFrame) -> pl.DataFrame:
+    """For each valid NIK of the file, the active person who has it: columns nik, person_id."""
+    niks = rows.get_column("nik").drop_nulls().unique()
+    if niks.is_empty():
+        return pl.DataFrame(schema={"nik": pl.String, "person_id": pl.Int64})
+    indexed = pl.DataFrame({"nik": niks}).with_columns(
+        pl.col("nik").map_elements(lambda n: blind_index(n, "nik"), return_dtype=pl.String).alias("nik_index")
+    )
+    found = pl.DataFrame(
+        list(Person.objects.active().filter(nik_index__in=indexed["nik_index"].to_list()).values_list("nik_index", "id")),
+        schema={"nik_index": pl.String, "person_id": pl.Int64}, orient="row",
+    )
+    return indexed.join(found, on="nik_index", how="inner").select("nik", "person_id")
+
+
+def registered_values(person_ids: list[int]) -> pl.DataFrame:
+    columns = ["id", "full_name", "birth_place", "birth_date", "sex", "village_id", "address", "segment_id",
+               "occupation", "income", "welfare_decile"]
+    rows = Person.objects.filter(id__in=person_ids).values_list(*columns)
+    frame = pl.DataFrame(list(rows), schema=columns, orient="row")
+    return frame.rename({"id": "person_id", "village_id": "village_code", "segment_id": "segment"})
+
+
+def decide_outcomes(checked: validate.Checked) -> pl.DataFrame:
+    """One outcome per row: rejected (any error), review, unchanged, or accepted (new, or updated)."""
+    rows = checked.rows
+    errors = checked.issues.filter(pl.col("severity") == "error").get_column("_row").unique()
+    doubtful = checked.issues.filter(pl.col("severity") == "review").get_column("_row").unique()
+    known = registered_people(rows.filter(~pl.col("_row").is_in(errors.implode())))
+    rows = rows.drop("registered_person_id", strict=False).join(known, on="nik", how="left")
+    registered = registered_values(known.get_column("person_id").to_list())
+    compared = rows.join(registered, on="person_id", how="left", suffix="_registered")
+    identity_changed = pl.any_horizontal([_differs(c) for c in IDENTITY])
+    anything_changed = pl.any_horizontal([_differs(c) for c in COMPARED])
+    status = (
+        pl.when(pl.col("_row").is_in(errors.implode())).then(pl.lit(Outcome.REJECTED.value))
+        .when(pl.col("person_id").is_not_null() & identity_changed).then(pl.lit(Outcome.REVIEW.value))
+        .when(pl.col("person_id").is_not_null() & ~anything_changed).then(pl.lit(Outcome.UNCHANGED.value))
+        .when(pl.col("person_id").is_null() & pl.col("_row").is_in(doubtful.implode())).then(pl.lit(Outcome.REVIEW.value))
+        .otherwise(pl.lit(Outcome.ACCEPTED.value))
+    )
+    return compared.with_columns(
+        status.alias("status"),
+        identity_changed.fill_null(False).alias("identity_changed"),
+    ).drop([f"{c}_registered" for c in COMPARED])
+
+
+def _differs(column: str) -> pl.Expr:
+    return pl.col(column).ne_missing(pl.col(f"{column}_registered"))
+
+
+def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, filename: str | None = None,
+               today: date | None = None, progress: Progress = no_progress, batch: ImportBatch | None = None) -> Report:
+    """Check a file and, unless `dry_run`, apply it. A repeat of an imported file changes nothing."""
+    today = today or timezone.localdate()
+    filename = filename or path.name
+    progress(0.05, "reading")
+    table = read_table(path, filename=filename)
+    progress(0.25, "checking")
+    checked = validate.check(table.frame, context_for(table.frame, today))
+    progress(0.55, "deciding")
+    outcomes = decide_outcomes(checked)
+    report = report_of(filename, table, checked, outcomes)
+    if dry_run:
+        progress(1.0, "done")
+        return report
+    sha = file_sha256(path)
+    earlier = ImportBatch.objects.filter(sha256=sha, state=ImportBatch.State.DONE).exclude(pk=getattr(batch, "pk", None)).first()
+    batch = batch or ImportBatch(filename=filename, source=source, uploaded_by=user, sha256=sha)
+    batch.sha256, batch.header_row = sha, table.header_row
+    if earlier is not None:
+        batch.repeat_of = earlier
+        report.repeat_of = earlier.pk
+        record_counts(batch, report)
+        batch.stored_as = earlier.stored_as
+        finish(batch)
+        report.batch = batch.pk
+        progress(1.0, "already imported")
+        return report
+    batch.stored_as = str(keep_original(path, sha, filename))
+    progress(0.65, "writing")
+    with transaction.atomic():
+        record_counts(batch, report)
+        batch.save()
+        apply_outcomes(batch, outcomes, source=source, user=user)
+        audit.record(AuditEvent.Action.CREATE, target=batch, user=user,
+                     summary=f"intake {filename}: {report.rows} rows, {report.accepted} accepted, "
+                             f"{report.unchanged} unchanged, {report.review} review, {report.rejected} rejected")
+    finish(batch)
+    report.batch = batch.pk
+    progress(1.0, "done")
+    return report
+
+
+def report_of(filename: str, table: Table, checked: validate.Checked, outcomes: pl.DataFrame) -> Report:
+    counts = dict(outcomes.group_by("status").len().iter_rows())
+    issues = checked.issues.sort("_row", "column").select(
+        pl.col("_row").alias("row"), "column", "code",
+        pl.col("code").replace_strict(validate.message_table(language()), default="").alias("message"),
+    )
+    return Report(
+        file=filename,
+        rows=outcomes.height,
+        accepted=counts.get("accepted", 0),
+        unchanged=counts.get("unchanged", 0),
+        review=counts.get("review", 0),
+        rejected=counts.get("rejected", 0),
+        issues=issues.to_dicts(),
+        outcomes=outcomes.select(pl.col("_row").alias("row"), "status").sort("row").to_dicts(),
+    )
+
+
+def language() -> str:
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def record_counts(batch: ImportBatch, report: Report) -> None:
+    for name in ("rows", "accepted", "unchanged", "review", "rejected"):
+        setattr(batch, name, getattr(report, name))
+
+
+def finish(batch: ImportBatch) -> None:
+    batch.state = ImportBatch.State.DONE
+    batch.progress = 100
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def keep_original(path: Path, sha: str, filename: str) -> Path:
+    """The uploaded file, kept so the operator can download it back annotated."""
+    folder = var_dir() / "intake"
+    folder.mkdir(exist_ok=True)
+    kept = folder / f"{sha}{Path(filename).suffix.lower()}"
+    if not kept.exists():
+        shutil.copyfile(path, kept)
+    return kept
+
+
+def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
+    new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
+    if new.height:
+        insert_register(new.rename({"village_code": "village_code"}).select(REGISTER_COLUMNS), source=source)
+        created = registered_people(new.select("nik"))
+        outcomes = outcomes.join(created.rename({"person_id": "new_person_id"}), on="nik", how="left").with_columns(
+            pl.coalesce("person_id", "new_person_id").alias("person_id")
+        ).drop("new_person_id")
+    updates = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & ~pl.col("_row").is_in(new["_row"].implode()))
+    apply_updates(updates, source=source, user=user)
+    record_rows(batch, outcomes)
+
+
+def apply_updates(updates: pl.DataFrame, *, source: str, user=None) -> None:
+    """Registered people whose non-identity fields the file changes (usually few)."""
+    people = Person.objects.in_bulk(updates.get_column("person_id").to_list())
+    for row in updates.iter_rows(named=True):
+        fields = {c: row[c] for c in COMPARED if c not in IDENTITY}
+        fields["village_id"] = fields.pop("village_code")
+        fields["segment_id"] = fields.pop("segment")
+        update_person(people[row["person_id"]], source=source, user=user, **fields)
+
+
+def record_rows(batch: ImportBatch, outcomes: pl.DataFrame) -> None:
+    import json
+
+    from lindung.personal_data import encrypt
+
+    review = outcomes.get_column("status") == Outcome.REVIEW.value
+    values = [
+        encrypt(json.dumps({c: _plain(row[c]) for c in REGISTER_COLUMNS}), "intake_row") if doubtful else None
+        for row, doubtful in zip(outcomes.select(REGISTER_COLUMNS).iter_rows(named=True), review)
+    ]
+    rows = outcomes.select(
+        pl.lit(batch.pk).alias("batch"),
+        pl.col("_row").alias("row"),
+        "status",
+        pl.col("person_id").alias("person"),
+        pl.Series("values", values, dtype=pl.String),
+        pl.lit("[]").alias("reasons"),
+        pl.lit("[]").alias("candidates"),
+        pl.lit("").alias("decision"),
+    )
+    bulk.insert_rows(ImportRow, rows.columns, rows.iter_rows())
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def annotated_file(batch: ImportBatch) -> Path | None:
+    """The batch's original file with its rows' outcomes and reasons added, written once and kept."""
+    from lindung.intake.writer import write_annotated
+
+    source = Path(batch.stored_as)
+    if not source.exists():
+        return None
+    out = var_dir() / "intake" / f"batch-{batch.pk}-status{source.suffix}"
+    if out.exists():
+        return out
+    table = read_table(source, filename=batch.filename)
+    rows = list(batch.outcomes.values_list("row", "status", "reasons"))
+    statuses = pl.DataFrame(
+        [(row, status, "; ".join(reason_text(r) for r in reasons)) for row, status, reasons in rows],
+        schema={"_row": pl.Int64, "status": pl.String, "reasons": pl.String}, orient="row",
+    )
+    return write_annotated(table, source, statuses, out)
+
+
+def reason_text(reason: dict) -> str:
+    message = validate.message_table(language()).get(reason["code"], reason["code"])
+    return f"{reason.get('column') or '-'}: {message}"
