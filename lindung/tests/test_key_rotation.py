@@ -323,3 +323,11 @@ def test_update_rows_sets_only_the_given_columns(make_user):
     a, b = make_user("ani"), make_user("budi")
     assert bulk.update_rows(type(a), "id", ["first_name"], [(a.pk, "Ani"), (b.pk, "Budi")]) == 2
     assert dict(type(a).objects.values_list("username", "first_name")) == {"ani": "Ani", "budi": "Budi"}
+
+
+def test_a_rotation_is_written_to_the_audit_log(register, var):
+    from lindung.accounts.models import AuditEvent
+
+    call_command("keys", "rotate", stdout=StringIO())
+    event = AuditEvent.objects.get(action="keys")
+    assert event.summary.startswith("keys rotate:")

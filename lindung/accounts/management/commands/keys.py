@@ -3,6 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung import keyring
+from lindung.accounts import audit
+from lindung.accounts.models import AuditEvent
 from lindung.keys import RotationRunning, generate_key
 from lindung.personal_data import DecryptionError
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         except DecryptionError as e:
             raise CommandError(f"{e}. Tidak ada yang diubah / nothing was changed.") from None
+        audit.record(AuditEvent.Action.KEYS, summary=(
+            f"keys {action}: {report.reencrypted:,} values re-encrypted, {report.reindexed:,} index values recomputed"))
         self.summary(action, report)
 
     def progress(self, done: int, total: int):
