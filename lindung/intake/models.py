@@ -64,7 +64,7 @@ class ImportRow(models.Model):
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     reasons = models.JSONField(default=list)
     values = EncryptedTextField(purpose="intake_row", null=True, blank=True)
-    candidates = models.JSONField(default=list)
+    candidates = models.JSONField(default=dict)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", db_index=False)

@@ -1,5 +1,6 @@
 """Intake: a file of workers in, every row accounted for, the registry changed in one transaction or not at all."""
 import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
 from lindung.intake import validate
 from lindung.intake.models import ImportBatch, ImportRow, Outcome
-from lindung.intake.reader import Table, read_table
+from lindung.intake.reader import read_table
 from lindung.keys import var_dir
-from lindung.personal_data import blind_index
+from lindung.personal_data import blind_index, encrypt
 from lindung.regions.models import Level, Region
 from lindung.registry.models import Person
 from lindung.registry.segments import read_segments, synonym_table
@@ -26,8 +27,8 @@ from lindung.registry.services import REGISTER_COLUMNS, insert_register, update_
 
 Progress = Callable[[float, str], None]
 IDENTITY = ("full_name", "birth_date", "sex")
-COMPARED = ("full_name", "birth_place", "birth_date", "sex", "village_code", "address", "segment", "occupation",
-            "income", "welfare_decile")
+COMPARED = ("full_name", "birth_place", "birth_date", "sex", "village_code", "address", "phone", "kk", "segment",
+            "occupation", "income", "welfare_decile")
 # Registry candidates for near-duplicates are fetched by birth date when a file has few distinct dates.
 FEW_DATES = 5_000
 
@@ -117,40 +118,91 @@ def registered_people(rows: pl.DataFrame) -> pl.DataFrame:
     return indexed.join(found, on="nik_index", how="inner").select("nik", "person_id")
 
 
+REGISTERED_SCHEMA = {
+    "person_id": pl.Int64, "full_name": pl.String, "birth_place": pl.String, "birth_date": pl.Date, "sex": pl.String,
+    "village_code": pl.String, "address": pl.String, "phone": pl.String, "kk": pl.String, "segment": pl.String,
+    "occupation": pl.String, "income": pl.Int64, "welfare_decile": pl.Int8,
+}
+
+
 def registered_values(person_ids: list[int]) -> pl.DataFrame:
-    columns = ["id", "full_name", "birth_place", "birth_date", "sex", "village_id", "address", "segment_id",
-               "occupation", "income", "welfare_decile"]
+    """What the registry holds for these people, in the same columns as a checked row."""
+    columns = ["id", "full_name", "birth_place", "birth_date", "sex", "village_id", "address", "phone", "kk",
+               "segment_id", "occupation", "income", "welfare_decile"]
     rows = Person.objects.filter(id__in=person_ids).values_list(*columns)
-    frame = pl.DataFrame(list(rows), schema=columns, orient="row")
-    return frame.rename({"id": "person_id", "village_id": "village_code", "segment_id": "segment"})
+    return pl.DataFrame(list(rows), schema=REGISTERED_SCHEMA, orient="row")
 
 
-def decide_outcomes(checked: validate.Checked) -> pl.DataFrame:
-    """One outcome per row: rejected (any error), review, unchanged, or accepted (new, or updated)."""
+def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One outcome per row: rejected (any error), review, unchanged, or accepted (new, or updated).
+
+    The rows get "reasons" (JSON list of {column, code}) and "candidates" (JSON {"people": [...], "rows":
+    [...]}); the issues are the checks' plus update.identity for a registered NIK whose name, birth date or
+    sex the file changes.
+    """
     rows = checked.rows
     errors = checked.issues.filter(pl.col("severity") == "error").get_column("_row").unique()
-    doubtful = checked.issues.filter(pl.col("severity") == "review").get_column("_row").unique()
     known = registered_people(rows.filter(~pl.col("_row").is_in(errors.implode())))
-    rows = rows.drop("registered_person_id", strict=False).join(known, on="nik", how="left")
+    rows = rows.drop("registered_person_id").join(known, on="nik", how="left").with_columns(
+        # The registered person with this very NIK is the row itself, not a possible duplicate.
+        pl.col("possible_duplicate_people").list.set_difference(pl.concat_list(pl.col("person_id")).fill_null([]))
+    )
+    still_doubtful = rows.filter(
+        (pl.col("possible_duplicate_people").list.len() > 0) | (pl.col("possible_duplicate_rows").list.len() > 0)
+    ).get_column("_row")
+    checks = checked.issues.filter((pl.col("code") != "duplicate.possible") | pl.col("_row").is_in(still_doubtful.implode()))
+    doubtful = checks.filter(pl.col("severity") == "review").get_column("_row").unique()
     registered = registered_values(known.get_column("person_id").to_list())
     compared = rows.join(registered, on="person_id", how="left", suffix="_registered")
     identity_changed = pl.any_horizontal([_differs(c) for c in IDENTITY])
     anything_changed = pl.any_horizontal([_differs(c) for c in COMPARED])
+    rejected = pl.col("_row").is_in(errors.implode())
     status = (
-        pl.when(pl.col("_row").is_in(errors.implode())).then(pl.lit(Outcome.REJECTED.value))
+        pl.when(rejected).then(pl.lit(Outcome.REJECTED.value))
         .when(pl.col("person_id").is_not_null() & identity_changed).then(pl.lit(Outcome.REVIEW.value))
         .when(pl.col("person_id").is_not_null() & ~anything_changed).then(pl.lit(Outcome.UNCHANGED.value))
         .when(pl.col("person_id").is_null() & pl.col("_row").is_in(doubtful.implode())).then(pl.lit(Outcome.REVIEW.value))
         .otherwise(pl.lit(Outcome.ACCEPTED.value))
     )
-    return compared.with_columns(
-        status.alias("status"),
-        identity_changed.fill_null(False).alias("identity_changed"),
-    ).drop([f"{c}_registered" for c in COMPARED])
+    identity_review = pl.col("person_id").is_not_null() & identity_changed & ~rejected
+    issues = pl.concat([
+        checks.select("_row", "column", "code"),
+        compared.filter(identity_review).select(
+            "_row", pl.lit("nik").alias("column"), pl.lit(IDENTITY_CHANGE).alias("code")),
+    ])
+    people = pl.when(identity_review).then(pl.concat_list(pl.col("person_id"))).otherwise(
+        pl.col("possible_duplicate_people"))
+    outcomes = (
+        compared.with_columns(status.alias("status"), people.alias("candidate_people"))
+        .drop([f"{c}_registered" for c in COMPARED])
+        .join(reasons_json(issues), on="_row", how="left")
+        .with_columns(
+            pl.col("reasons").fill_null("[]"),
+            pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"), _joined("possible_duplicate_rows"))
+            .alias("candidates"),
+        )
+    )
+    return outcomes, issues
+
+
+IDENTITY_CHANGE = "update.identity"
+
+
+def reasons_json(issues: pl.DataFrame) -> pl.DataFrame:
+    """Per row, its issues as a JSON list (codes and column names are plain identifiers)."""
+    return issues.sort("_row", "column").group_by("_row").agg(
+        pl.format('{{"column":"{}","code":"{}"}}', pl.col("column").fill_null(""), "code").str.join(",")
+    ).select("_row", pl.format("[{}]", pl.col("column")).alias("reasons"))
+
+
+def _joined(column: str) -> pl.Expr:
+    return pl.col(column).fill_null(pl.lit([], dtype=pl.List(pl.Int64))).list.eval(
+        pl.element().cast(pl.String)).list.join(",")
 
 
 def _differs(column: str) -> pl.Expr:
-    return pl.col(column).ne_missing(pl.col(f"{column}_registered"))
+    """The file gives a value for `column` and it is not the registered one. An empty cell erases nothing."""
+    return pl.col(column).is_not_null() & pl.col(column).ne_missing(pl.col(f"{column}_registered"))
 
 
 def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, filename: str | None = None,
@@ -163,8 +215,8 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
     progress(0.25, "checking")
     checked = validate.check(table.frame, context_for(table.frame, today))
     progress(0.55, "deciding")
-    outcomes = decide_outcomes(checked)
-    report = report_of(filename, table, checked, outcomes)
+    outcomes, issues = decide_outcomes(checked)
+    report = report_of(filename, issues, outcomes)
     if dry_run:
         progress(1.0, "done")
         return report
@@ -196,11 +248,11 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
     return report
 
 
-def report_of(filename: str, table: Table, checked: validate.Checked, outcomes: pl.DataFrame) -> Report:
+def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Report:
     counts = dict(outcomes.group_by("status").len().iter_rows())
-    issues = checked.issues.sort("_row", "column").select(
+    issues = issues.sort("_row", "column").select(
         pl.col("_row").alias("row"), "column", "code",
-        pl.col("code").replace_strict(validate.message_table(language()), default="").alias("message"),
+        pl.col("code").replace_strict(messages(), default="").alias("message"),
     )
     return Report(
         file=filename,
@@ -212,6 +264,20 @@ def report_of(filename: str, table: Table, checked: validate.Checked, outcomes: 
         issues=issues.to_dicts(),
         outcomes=outcomes.select(pl.col("_row").alias("row"), "status").sort("row").to_dicts(),
     )
+
+
+INTAKE_MESSAGES = {
+    IDENTITY_CHANGE: (
+        "NIK ini sudah terdaftar dengan nama, tanggal lahir, atau jenis kelamin lain. Petugas akan memeriksanya.",
+        "This NIK is registered with another name, birth date or sex. An officer will review it.",
+    ),
+}
+
+
+def messages() -> dict[str, str]:
+    """Every code's message in the active language."""
+    own = {code: pair[0 if language() == "id" else 1] for code, pair in INTAKE_MESSAGES.items()}
+    return validate.message_table(language()) | own
 
 
 def language() -> str:
@@ -245,7 +311,7 @@ def keep_original(path: Path, sha: str, filename: str) -> Path:
 def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
     new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
     if new.height:
-        insert_register(new.rename({"village_code": "village_code"}).select(REGISTER_COLUMNS), source=source)
+        insert_register(new.select(REGISTER_COLUMNS), source=source)
         created = registered_people(new.select("nik"))
         outcomes = outcomes.join(created.rename({"person_id": "new_person_id"}), on="nik", how="left").with_columns(
             pl.coalesce("person_id", "new_person_id").alias("person_id")
@@ -256,40 +322,38 @@ def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, u
 
 
 def apply_updates(updates: pl.DataFrame, *, source: str, user=None) -> None:
-    """Registered people whose non-identity fields the file changes (usually few)."""
+    """Registered people whose other fields the file changes (usually few); empty cells change nothing."""
     people = Person.objects.in_bulk(updates.get_column("person_id").to_list())
+    fields_of = {"village_code": "village_id", "segment": "segment_id"}
     for row in updates.iter_rows(named=True):
-        fields = {c: row[c] for c in COMPARED if c not in IDENTITY}
-        fields["village_id"] = fields.pop("village_code")
-        fields["segment_id"] = fields.pop("segment")
+        fields = {fields_of.get(c, c): row[c] for c in COMPARED if c not in IDENTITY and row[c] is not None}
         update_person(people[row["person_id"]], source=source, user=user, **fields)
 
 
 def record_rows(batch: ImportBatch, outcomes: pl.DataFrame) -> None:
-    import json
-
-    from lindung.personal_data import encrypt
-
-    review = outcomes.get_column("status") == Outcome.REVIEW.value
-    values = [
-        encrypt(json.dumps({c: _plain(row[c]) for c in REGISTER_COLUMNS}), "intake_row") if doubtful else None
-        for row, doubtful in zip(outcomes.select(REGISTER_COLUMNS).iter_rows(named=True), review)
-    ]
-    rows = outcomes.select(
+    """Every row's outcome; the values of rows held for review are kept, encrypted, for the decision."""
+    held = outcomes.filter(pl.col("status") == Outcome.REVIEW.value).select("_row", *REGISTER_COLUMNS)
+    sealed = pl.DataFrame({
+        "_row": held.get_column("_row"),
+        "values": [encrypt(json.dumps(row, default=_plain), "intake_row") for row in held.drop("_row").iter_rows(named=True)],
+    }, schema={"_row": pl.Int64, "values": pl.String})
+    rows = outcomes.join(sealed, on="_row", how="left").select(
         pl.lit(batch.pk).alias("batch"),
         pl.col("_row").alias("row"),
         "status",
         pl.col("person_id").alias("person"),
-        pl.Series("values", values, dtype=pl.String),
-        pl.lit("[]").alias("reasons"),
-        pl.lit("[]").alias("candidates"),
+        "values",
+        "reasons",
+        "candidates",
         pl.lit("").alias("decision"),
     )
     bulk.insert_rows(ImportRow, rows.columns, rows.iter_rows())
 
 
 def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot keep {type(value).__name__} in a held row")
 
 
 def annotated_file(batch: ImportBatch) -> Path | None:
@@ -312,5 +376,5 @@ def annotated_file(batch: ImportBatch) -> Path | None:
 
 
 def reason_text(reason: dict) -> str:
-    message = validate.message_table(language()).get(reason["code"], reason["code"])
+    message = messages().get(reason["code"], reason["code"])
     return f"{reason.get('column') or '-'}: {message}"

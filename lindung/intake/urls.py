@@ -8,4 +8,6 @@ urlpatterns = [
     path("template.xlsx", views.template, name="template"),
     path("<int:pk>/", views.batch_detail, name="batch"),
     path("<int:pk>/annotated/", views.annotated, name="annotated"),
+    path("review/", views.review_queue, name="review"),
+    path("review/<int:pk>/", views.review_row, name="review-row"),
 ]

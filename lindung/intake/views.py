@@ -1,15 +1,18 @@
 import uuid
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
+from lindung.intake import review
 from lindung.intake.forms import UploadForm
-from lindung.intake.models import ImportBatch
+from lindung.intake.models import ImportBatch, ImportRow
 from lindung.intake.tasks import run_import
 from lindung.keys import var_dir
 
@@ -73,3 +76,37 @@ def template(request):
     path.parent.mkdir(parents=True, exist_ok=True)
     write_template(path)
     return FileResponse(open(path, "rb"), as_attachment=True, filename="template-lindung.xlsx")
+
+
+def reviewer_required(view):
+    """The review queue is the officers' (whole regency, may change the registry)."""
+    return permission_required(["registry.change_person", "registry.view_all_areas",
+                                "registry.view_unmasked_personal_data"], raise_exception=True)(view)
+
+
+@reviewer_required
+def review_queue(request):
+    page = Paginator(review.pending(), 50).get_page(request.GET.get("page"))
+    return render(request, "intake/review_queue.html", {"page": page, "query": ""})
+
+
+@reviewer_required
+def review_row(request, pk):
+    row = get_object_or_404(ImportRow.objects.select_related("batch"), pk=pk, status="review")
+    people = review.candidates(row)
+    error = ""
+    if request.method == "POST":
+        person = next((p for p in people if str(p.pk) == request.POST.get("person")), None)
+        try:
+            review.decide(row, request.POST.get("decision", ""), user=request.user, person=person)
+        except (review.DecisionError, ValueError) as e:
+            error = str(e)
+        else:
+            messages.success(request, _("Decision saved for row %(row)s.") % {"row": row.row})
+            next_row = review.pending().first()
+            return redirect("intake:review-row", pk=next_row.pk) if next_row else redirect("intake:review")
+    audit.record(AuditEvent.Action.VIEW_PERSONAL_DATA, target=row, summary=f"review of {row.batch.filename} row {row.row}")
+    return render(request, "intake/review_row.html", {
+        "row": row, "values": review.row_values(row), "people": people, "error": error,
+        "decisions": ImportRow.Decision.choices,
+    })

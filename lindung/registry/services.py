@@ -151,9 +151,10 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = protect_register(frame.select(REGISTER_COLUMNS)).select(
-        "nik", "nik_index", "kk", "kk_index", "full_name", "birth_place",
+        "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
         pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
-        pl.col("village_code").alias("village"), "address", "phone", "segment", "occupation",
+        pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
+        pl.col("occupation").fill_null(""),
         "income", "welfare_decile",
         pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )
