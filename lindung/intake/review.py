@@ -29,7 +29,7 @@ def pending():
 def row_values(row: ImportRow) -> dict:
     """The row as the file gave it (normalised), as Person fields."""
     values = json.loads(row.values or "{}")
-    fields = {PERSON_FIELDS[k]: v for k, v in values.items() if k in PERSON_FIELDS}
+    fields = {PERSON_FIELDS[k]: v for k, v in values.items() if k in PERSON_FIELDS and v is not None}
     if fields.get("birth_date"):
         fields["birth_date"] = date.fromisoformat(fields["birth_date"])
     return fields

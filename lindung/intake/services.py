@@ -186,6 +186,18 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
 
 
 IDENTITY_CHANGE = "update.identity"
+OUTSIDE_SCOPE = "village.outside_scope"
+
+
+def outside_scope(checked: validate.Checked, user) -> validate.Checked:
+    """A village operator registers only people of their own villages; other rows are rejected."""
+    if user is None or user.has_perm("registry.view_all_areas"):
+        return checked
+    allowed = list(user.villages.values_list("code", flat=True))
+    foreign = checked.rows.filter(pl.col("village_code").is_not_null() & ~pl.col("village_code").is_in(allowed))
+    extra = foreign.select("_row", pl.lit("village").alias("column"), pl.lit(OUTSIDE_SCOPE).alias("code"),
+                           pl.lit("error").alias("severity"))
+    return validate.Checked(rows=checked.rows, issues=pl.concat([checked.issues, extra.cast(checked.issues.schema)]))
 
 
 def reasons_json(issues: pl.DataFrame) -> pl.DataFrame:
@@ -213,7 +225,7 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
     progress(0.05, "reading")
     table = read_table(path, filename=filename)
     progress(0.25, "checking")
-    checked = validate.check(table.frame, context_for(table.frame, today))
+    checked = outside_scope(validate.check(table.frame, context_for(table.frame, today)), user)
     progress(0.55, "deciding")
     outcomes, issues = decide_outcomes(checked)
     report = report_of(filename, issues, outcomes)
@@ -267,6 +279,10 @@ def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Re
 
 
 INTAKE_MESSAGES = {
+    OUTSIDE_SCOPE: (
+        "Desa ini bukan desa yang Anda layani. Kirim baris ini lewat operator desanya atau petugas dinas.",
+        "This village is not one you serve. Send this row through its own village operator or an officer.",
+    ),
     IDENTITY_CHANGE: (
         "NIK ini sudah terdaftar dengan nama, tanggal lahir, atau jenis kelamin lain. Petugas akan memeriksanya.",
         "This NIK is registered with another name, birth date or sex. An officer will review it.",
