@@ -103,19 +103,28 @@ def context_for(frame: pl.DataFrame, today: date) -> validate.Context:
     )
 
 
-def registered_people(rows: pl.DataFrame) -> pl.DataFrame:
-    """For each valid NIK of the file, the active person who has it: columns nik, person_id."""
+# Above this many NIKs, all active (nik_index, id) pairs are read and joined in Polars instead of an IN list.
+MANY_NIKS = 20_000
+
+
+def with_nik_index(rows: pl.DataFrame) -> pl.DataFrame:
+    """Adds each valid NIK's blind index (computed once per distinct NIK)."""
     niks = rows.get_column("nik").drop_nulls().unique()
-    if niks.is_empty():
-        return pl.DataFrame(schema={"nik": pl.String, "person_id": pl.Int64})
-    indexed = pl.DataFrame({"nik": niks}).with_columns(
+    indexed = pl.DataFrame({"nik": niks}, schema={"nik": pl.String}).with_columns(
         pl.col("nik").map_elements(lambda n: blind_index(n, "nik"), return_dtype=pl.String).alias("nik_index")
     )
-    found = pl.DataFrame(
-        list(Person.objects.active().filter(nik_index__in=indexed["nik_index"].to_list()).values_list("nik_index", "id")),
-        schema={"nik_index": pl.String, "person_id": pl.Int64}, orient="row",
-    )
-    return indexed.join(found, on="nik_index", how="inner").select("nik", "person_id")
+    return rows.join(indexed, on="nik", how="left")
+
+
+def registered_people(rows: pl.DataFrame) -> pl.DataFrame:
+    """For each nik_index of `rows`, the active person who has it: columns nik_index, person_id."""
+    wanted = rows.get_column("nik_index").drop_nulls().unique()
+    people = Person.objects.active()
+    if wanted.len() <= MANY_NIKS:
+        people = people.filter(nik_index__in=wanted.to_list())
+    found = pl.DataFrame(list(people.values_list("nik_index", "id")),
+                         schema={"nik_index": pl.String, "person_id": pl.Int64}, orient="row")
+    return found.filter(pl.col("nik_index").is_in(wanted.implode()))
 
 
 REGISTERED_SCHEMA = {
@@ -142,8 +151,9 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
     """
     rows = checked.rows
     errors = checked.issues.filter(pl.col("severity") == "error").get_column("_row").unique()
+    rows = with_nik_index(rows)
     known = registered_people(rows.filter(~pl.col("_row").is_in(errors.implode())))
-    rows = rows.drop("registered_person_id").join(known, on="nik", how="left").with_columns(
+    rows = rows.drop("registered_person_id").join(known, on="nik_index", how="left").with_columns(
         # The registered person with this very NIK is the row itself, not a possible duplicate.
         pl.col("possible_duplicate_people").list.set_difference(pl.concat_list(pl.col("person_id")).fill_null([]))
     )
@@ -327,9 +337,9 @@ def keep_original(path: Path, sha: str, filename: str) -> Path:
 def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
     new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
     if new.height:
-        insert_register(new.select(REGISTER_COLUMNS), source=source)
-        created = registered_people(new.select("nik"))
-        outcomes = outcomes.join(created.rename({"person_id": "new_person_id"}), on="nik", how="left").with_columns(
+        insert_register(new.select(*REGISTER_COLUMNS, "nik_index"), source=source)
+        created = registered_people(new.select("nik_index"))
+        outcomes = outcomes.join(created.rename({"person_id": "new_person_id"}), on="nik_index", how="left").with_columns(
             pl.coalesce("person_id", "new_person_id").alias("person_id")
         ).drop("new_person_id")
     updates = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & ~pl.col("_row").is_in(new["_row"].implode()))

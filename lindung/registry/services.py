@@ -134,8 +134,9 @@ def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
     def indexed(column: str, purpose: str) -> pl.Expr:
         return pl.col(column).map_elements(lambda v: blind_index(v, purpose), return_dtype=pl.String)
 
+    nik_index = pl.col("nik_index") if "nik_index" in frame.columns else indexed("nik", "nik")
     return frame.with_columns(
-        indexed("nik", "nik").alias("nik_index"),
+        nik_index.alias("nik_index"),
         indexed("kk", "kk").alias("kk_index"),
         sealed("nik", "nik"),
         sealed("kk", "kk"),
@@ -145,12 +146,14 @@ def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
 
 @transaction.atomic
 def insert_register(frame: pl.DataFrame, *, source: str) -> int:
-    """Insert many new people at once (REGISTER_COLUMNS), through the driver. Returns people inserted.
+    """Insert many new people at once (REGISTER_COLUMNS, and nik_index if already computed), through the
+    driver. Returns people inserted.
 
     Fails as a whole, writing nothing, if any NIK is already registered.
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = protect_register(frame.select(REGISTER_COLUMNS)).select(
+    columns = [*REGISTER_COLUMNS, "nik_index"] if "nik_index" in frame.columns else REGISTER_COLUMNS
+    rows = protect_register(frame.select(columns)).select(
         "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
         pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
         pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",

@@ -1,0 +1,113 @@
+"""Benchmark: intake of whole files through `lindung intake` (check = dry run, import = into the registry).
+
+Generates files of N rows (CSV and XLSX) with realistic errors and near-duplicates (the generator of
+bench/intake_check.py, written with the template's Indonesian headers), then, each case in a fresh process
+and a fresh database (SQLite in a temporary folder, or the PostgreSQL database `lindung_bench`), times the
+check and the import of the file into an empty registry, and prints seconds, rows/s and peak memory.
+The recall and precision of duplicate.possible are printed by bench/intake_check.py (pure check, with a
+registry of N people).
+
+    .venv/bin/python bench/intake.py                                   # 100 k and 1 M rows, CSV and XLSX, both databases
+    .venv/bin/python bench/intake.py --sizes 100000 --formats csv --databases sqlite
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/lindung_bench"
+
+
+def write_files(rows: int, folder: Path) -> dict[str, Path]:
+    import polars as pl
+    import xlsxwriter
+
+    from intake_check import case, region_table
+    from lindung.intake.headers import canonical_header
+    from lindung.intake.writer import TEMPLATE_HEADERS
+
+    frame, _registry = case(rows, region_table())
+    headers = {canonical_header(h): h for h in TEMPLATE_HEADERS["id"]}
+    text = frame.select([pl.col(c).alias(headers[c]) for c in headers if c in frame.columns])
+    csv_path = folder / f"daftar-{rows}.csv"
+    text.write_csv(csv_path, separator=";")
+    xlsx_path = folder / f"daftar-{rows}.xlsx"
+    workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Daftar")
+    sheet.write_row(0, 0, text.columns)
+    for i, row in enumerate(text.iter_rows(), start=1):
+        sheet.write_row(i, 0, ["" if v is None else v for v in row])
+    workbook.close()
+    return {"csv": csv_path, "xlsx": xlsx_path}
+
+
+def run_case(path: Path) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from lindung.intake.services import run_intake
+    from lindung.regions.services import load_regions
+
+    call_command("migrate", verbosity=0)
+    load_regions()
+    started = time.perf_counter()
+    checked = run_intake(path, source="bench", dry_run=True)
+    check_s = time.perf_counter() - started
+    started = time.perf_counter()
+    imported = run_intake(path, source="bench")
+    import_s = time.perf_counter() - started
+    return {"rows": checked.rows, "check_s": check_s, "import_s": import_s, "accepted": imported.accepted,
+            "review": imported.review, "rejected": imported.rejected,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def fresh_postgres():
+    for sql in ("DROP DATABASE IF EXISTS lindung_bench", "CREATE DATABASE lindung_bench"):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(Path(args.case))))
+        return
+    print(f"{'database':<10} {'format':<6} {'rows':>10} {'check s':>8} {'check rows/s':>13} {'import s':>9} "
+          f"{'import rows/s':>14} {'peak MB':>8}  accepted/review/rejected", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        for rows in (int(s) for s in args.sizes.split(",")):
+            files = write_files(rows, Path(scratch))
+            for database in args.databases.split(","):
+                for fmt in args.formats.split(","):
+                    with tempfile.TemporaryDirectory() as var:
+                        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lindung.settings", "LINDUNG_VAR_DIR": var}
+                        if database == "postgres":
+                            fresh_postgres()
+                            env["LINDUNG_DATABASE_URL"] = POSTGRES
+                        else:
+                            env["LINDUNG_DATABASE_URL"] = f"sqlite:///{var}/bench.sqlite3"
+                        out = subprocess.run([sys.executable, __file__, "--case", str(files[fmt])], env=env,
+                                             check=True, capture_output=True, text=True).stdout
+                        r = json.loads(out.strip().splitlines()[-1])
+                        print(f"{database:<10} {fmt:<6} {r['rows']:>10,} {r['check_s']:>8.1f} {r['rows'] / r['check_s']:>13,.0f} "
+                              f"{r['import_s']:>9.1f} {r['rows'] / r['import_s']:>14,.0f} {r['peak_rss_mb']:>8,.0f}  "
+                              f"{r['accepted']:,}/{r['review']:,}/{r['rejected']:,}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
