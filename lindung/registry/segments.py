@@ -32,3 +32,10 @@ def synonym_table(segments: list[dict]) -> dict[str, str]:
 def segment_code(text: str, table: dict[str, str]) -> str | None:
     """'Petani Padi' -> 'farmer'; None when the text names no known segment."""
     return table.get(" ".join(str(text).lower().replace("_", " ").split()))
+
+
+def load_segments(apps, schema_editor=None) -> None:
+    """Insert or update the shipped segments (for data migrations: `apps` is the migration state)."""
+    Segment = apps.get_model("registry", "Segment")
+    for row in read_segments():
+        Segment.objects.update_or_create(code=row.pop("code"), defaults=row)

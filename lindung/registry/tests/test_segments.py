@@ -41,3 +41,12 @@ def test_no_synonym_points_at_two_segments():
     for segment in read_segments():
         for word in segment["synonyms"]:
             assert seen.setdefault(word, segment["code"]) == segment["code"], word
+
+
+def test_every_occupation_of_the_demo_register_names_its_segment():
+    from lindung.registry.demo_names import OCCUPATIONS
+
+    table = synonym_table(read_segments())
+    for segment, jobs in OCCUPATIONS.items():
+        for job, *_ in jobs:
+            assert segment_code(job, table) == segment, job
