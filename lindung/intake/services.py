@@ -403,4 +403,4 @@ def annotated_file(batch: ImportBatch) -> Path | None:
 
 def reason_text(reason: dict) -> str:
     message = messages().get(reason["code"], reason["code"])
-    return f"{reason.get('column') or '-'}: {message}"
+    return f"{reason['column']}: {message}" if reason.get("column") else message
