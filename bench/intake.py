@@ -12,9 +12,7 @@ registry of N people).
 """
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-POSTGRES = "postgres://postgres@127.0.0.1:5432/lindung_bench"
+from fresh import run_fresh  # noqa: E402
+
 
 
 def write_files(rows: int, folder: Path) -> dict[str, Path]:
@@ -72,11 +71,6 @@ def run_case(path: Path) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def fresh_postgres():
-    for sql in ("DROP DATABASE IF EXISTS lindung_bench", "CREATE DATABASE lindung_bench"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
@@ -94,20 +88,10 @@ def main():
             files = write_files(rows, Path(scratch))
             for database in args.databases.split(","):
                 for fmt in args.formats.split(","):
-                    with tempfile.TemporaryDirectory() as var:
-                        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lindung.settings", "LINDUNG_VAR_DIR": var}
-                        if database == "postgres":
-                            fresh_postgres()
-                            env["LINDUNG_DATABASE_URL"] = POSTGRES
-                        else:
-                            env["LINDUNG_DATABASE_URL"] = f"sqlite:///{var}/bench.sqlite3"
-                        out = subprocess.run([sys.executable, __file__, "--case", str(files[fmt])], env=env,
-                                             check=True, capture_output=True, text=True).stdout
-                        r = json.loads(out.strip().splitlines()[-1])
-                        print(f"{database:<10} {fmt:<6} {r['rows']:>10,} {r['check_s']:>8.1f} {r['rows'] / r['check_s']:>13,.0f} "
-                              f"{r['import_s']:>9.1f} {r['rows'] / r['import_s']:>14,.0f} {r['peak_rss_mb']:>8,.0f}  "
-                              f"{r['accepted']:,}/{r['review']:,}/{r['rejected']:,}", flush=True)
-
+                    r = run_fresh(__file__, database, str(files[fmt]))
+                    print(f"{database:<10} {fmt:<6} {r['rows']:>10,} {r['check_s']:>8.1f} {r['rows'] / r['check_s']:>13,.0f} "
+                          f"{r['import_s']:>9.1f} {r['rows'] / r['import_s']:>14,.0f} {r['peak_rss_mb']:>8,.0f}  "
+                          f"{r['accepted']:,}/{r['review']:,}/{r['rejected']:,}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -8,14 +8,11 @@ database `lindung_bench` that is dropped and created again) and prints seconds, 
 """
 import argparse
 import json
-import os
 import resource
-import subprocess
-import sys
-import tempfile
 import time
 
-POSTGRES = "postgres://postgres@127.0.0.1:5432/lindung_bench"
+from fresh import run_fresh
+
 
 
 def run_case(rows: int) -> dict:
@@ -48,11 +45,6 @@ def run_case(rows: int) -> dict:
     }
 
 
-def fresh_postgres():
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS lindung_bench"], check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE lindung_bench"], check=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="75903,100000,1000000")
@@ -65,19 +57,9 @@ def main():
     print(f"{'database':<10} {'rows':>10} {'generate s':>11} {'insert s':>9} {'insert rows/s':>14} {'peak MB':>8}")
     for database in args.databases.split(","):
         for rows in (int(s) for s in args.sizes.split(",")):
-            with tempfile.TemporaryDirectory() as var:
-                env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lindung.settings", "LINDUNG_VAR_DIR": var}
-                if database == "postgres":
-                    fresh_postgres()
-                    env["LINDUNG_DATABASE_URL"] = POSTGRES
-                else:
-                    env["LINDUNG_DATABASE_URL"] = f"sqlite:///{var}/bench.sqlite3"
-                out = subprocess.run([sys.executable, __file__, "--case", str(rows)], env=env, check=True,
-                                     capture_output=True, text=True).stdout
-                r = json.loads(out.strip().splitlines()[-1])
-                print(f"{database:<10} {rows:>10,} {r['generate_s']:>11.1f} {r['insert_s']:>9.1f} "
-                      f"{rows / r['insert_s']:>14,.0f} {r['peak_rss_mb']:>8,.0f}", flush=True)
-
+            r = run_fresh(__file__, database, str(rows))
+            print(f"{database:<10} {rows:>10,} {r['generate_s']:>11.1f} {r['insert_s']:>9.1f} "
+                  f"{rows / r['insert_s']:>14,.0f} {r['peak_rss_mb']:>8,.0f}", flush=True)
 
 if __name__ == "__main__":
     main()
