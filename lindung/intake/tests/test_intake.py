@@ -4,7 +4,6 @@ import json
 from io import StringIO
 from pathlib import Path
 
-import polars as pl
 import pytest
 import xlsxwriter
 from django.core.management import call_command

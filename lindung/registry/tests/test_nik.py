@@ -1,6 +1,6 @@
 """NIK rules (lindung.registry.nik): pure functions, so no database in these tests."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from django.db import IntegrityError, connection
 
-from lindung.registry.models import Person, PersonChange
+from lindung.registry.models import Person
 from lindung.registry.services import (
     DuplicateNik, delete_person, find_by_nik, insert_register, restore_person, search_people, update_person,
 )
