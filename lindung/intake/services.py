@@ -19,7 +19,7 @@ from lindung.intake import validate
 from lindung.intake.models import ImportBatch, ImportRow, Outcome
 from lindung.intake.reader import read_table
 from lindung.keys import var_dir
-from lindung.personal_data import blind_index, encrypt
+from lindung.personal_data import blind_index_many, encrypt
 from lindung.regions.models import Level, Region
 from lindung.registry.models import Person
 from lindung.registry.segments import read_segments, synonym_table
@@ -110,9 +110,8 @@ MANY_NIKS = 20_000
 def with_nik_index(rows: pl.DataFrame) -> pl.DataFrame:
     """Adds each valid NIK's blind index (computed once per distinct NIK)."""
     niks = rows.get_column("nik").drop_nulls().unique()
-    indexed = pl.DataFrame({"nik": niks}, schema={"nik": pl.String}).with_columns(
-        pl.col("nik").map_elements(lambda n: blind_index(n, "nik"), return_dtype=pl.String).alias("nik_index")
-    )
+    indexed = pl.DataFrame({"nik": niks, "nik_index": blind_index_many(niks.to_list(), "nik")},
+                           schema={"nik": pl.String, "nik_index": pl.String})
     return rows.join(indexed, on="nik", how="left")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lindung import bulk
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
-from lindung.personal_data import blind_index, encrypt, mask_nik, mask_phone
+from lindung.personal_data import blind_index, blind_index_many, encrypt_many, mask_nik, mask_phone
 from lindung.regions.models import Level, Region
 from lindung.regions.services import villages_of
 from lindung.registry.models import Person, PersonChange
@@ -128,20 +128,17 @@ def restore_person(person: Person, *, source: str, user=None) -> PersonChange:
 def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
     """Encrypt NIK, KK and phone and add their blind indexes; the plain values leave the frame."""
 
-    def sealed(column: str, purpose: str) -> pl.Expr:
-        return pl.col(column).map_elements(lambda v: encrypt(v, purpose), return_dtype=pl.String)
+    def column(name: str) -> list:
+        return frame.get_column(name).to_list()
 
-    def indexed(column: str, purpose: str) -> pl.Expr:
-        return pl.col(column).map_elements(lambda v: blind_index(v, purpose), return_dtype=pl.String)
-
-    nik_index = pl.col("nik_index") if "nik_index" in frame.columns else indexed("nik", "nik")
-    return frame.with_columns(
-        nik_index.alias("nik_index"),
-        indexed("kk", "kk").alias("kk_index"),
-        sealed("nik", "nik"),
-        sealed("kk", "kk"),
-        sealed("phone", "phone"),
-    )
+    protected = {
+        "nik_index": column("nik_index") if "nik_index" in frame.columns else blind_index_many(column("nik"), "nik"),
+        "kk_index": blind_index_many(column("kk"), "kk"),
+        "nik": encrypt_many(column("nik"), "nik"),
+        "kk": encrypt_many(column("kk"), "kk"),
+        "phone": encrypt_many(column("phone"), "phone"),
+    }
+    return frame.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in protected.items())
 
 
 @transaction.atomic

@@ -91,3 +91,17 @@ def test_an_empty_or_malformed_keyring_is_refused():
         Keyring(" , ")
     with pytest.raises(ValueError, match="32 bytes"):
         Keyring("not-a-key")
+
+
+def test_whole_columns_are_sealed_alike_in_one_or_two_processes(monkeypatch):
+    from lindung import personal_data
+
+    values = [f"32160405069{i:05d}" for i in range(1, 200)] + [None]
+    single = personal_data.encrypt_many(values, "nik")
+    single_index = personal_data.blind_index_many(values, "nik")
+    monkeypatch.setattr(personal_data, "PARALLEL_FROM", 10)
+    double = personal_data.encrypt_many(values, "nik")
+    double_index = personal_data.blind_index_many(values, "nik")
+    assert double_index == single_index == [None if v is None else blind_index(v, "nik") for v in values]
+    assert [None if t is None else decrypt(t, "nik") for t in double] == values
+    assert single[-1] is None and double[-1] is None
