@@ -5,6 +5,7 @@ times slower than handing the driver plain tuples. Table and column names come f
 """
 from collections.abc import Iterable, Sequence
 
+import polars as pl
 from django.db import connection, transaction
 
 BATCH = 10_000
@@ -113,3 +114,16 @@ def _batches(rows: Iterable[Sequence]):
             batch = []
     if batch:
         yield batch
+
+
+def read_frame(queryset, schema: dict) -> pl.DataFrame:
+    """A values_list() query read straight from the driver into Polars (no Django row objects).
+
+    `schema` names the columns in the order of the query's values_list and gives their Polars types.
+    Fields with converters (encrypted text) must not be read this way: they come back as stored.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema) if rows else pl.DataFrame(schema=schema)

@@ -80,10 +80,9 @@ def registry_candidates(frame: pl.DataFrame) -> pl.DataFrame:
         dates = frame.get_column("birth_date").drop_nulls().unique()
         if 0 < dates.len() <= FEW_DATES:
             people = people.filter(birth_date__in=dates.to_list())
-    rows = people.values_list("id", "full_name", "birth_date", "village_id")
-    return pl.DataFrame(
-        list(rows), schema={"person_id": pl.Int64, "full_name": pl.String, "birth_date": pl.Date, "village_code": pl.String},
-        orient="row",
+    return bulk.read_frame(
+        people.values_list("id", "full_name", "birth_date", "village_id"),
+        {"person_id": pl.Int64, "full_name": pl.String, "birth_date": pl.Date, "village_code": pl.String},
     ).with_columns(pl.lit(None, dtype=pl.String).alias("nik"))
 
 
@@ -121,8 +120,7 @@ def registered_people(rows: pl.DataFrame) -> pl.DataFrame:
     people = Person.objects.active()
     if wanted.len() <= MANY_NIKS:
         people = people.filter(nik_index__in=wanted.to_list())
-    found = pl.DataFrame(list(people.values_list("nik_index", "id")),
-                         schema={"nik_index": pl.String, "person_id": pl.Int64}, orient="row")
+    found = bulk.read_frame(people.values_list("nik_index", "id"), {"nik_index": pl.String, "person_id": pl.Int64})
     return found.filter(pl.col("nik_index").is_in(wanted.implode()))
 
 

@@ -201,3 +201,15 @@ def test_a_village_operator_imports_only_people_of_their_villages(tmp_path, make
     assert outcomes(report) == {4: "rejected", 5: "accepted"}
     assert (4, "village.outside_scope") in {(i["row"], i["code"]) for i in report.issues}
     assert find_by_nik("3216040506900001") is None
+
+
+def test_a_near_duplicate_of_a_registered_person_is_held_with_that_person(tmp_path):
+    run_intake(write_csv(tmp_path / "first.csv", ROWS[:1]), source="x")
+    asep = find_by_nik("3216040506900001")
+    twin = ["3216040506900077", "Asep Saefudin", "Bekasi", "05/06/1990", "L", "Sukawijaya", "Tambelang", "Petani",
+            "1500000", ""]
+    report = run_intake(write_csv(tmp_path / "second.csv", [twin]), source="y")
+    assert outcomes(report) == {4: "review"}
+    held = ImportRow.objects.get(batch_id=report.batch, row=4)
+    assert held.candidates == {"people": [asep.pk], "rows": []}
+    assert review.candidates(held) == [asep]
