@@ -101,7 +101,7 @@ def blind_index(value: str, purpose: str) -> str:
 
 
 # Batches at least this large are sealed by two processes (the work is pure Python crypto calls, held by the GIL).
-PARALLEL_FROM = 200_000
+PARALLEL_FROM = 100_000
 
 
 def encrypt_many(values: list[str | None], purpose: str) -> list[str | None]:

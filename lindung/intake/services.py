@@ -3,7 +3,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -45,10 +45,19 @@ class Report:
     unchanged: int = 0
     review: int = 0
     rejected: int = 0
-    issues: list[dict] = field(default_factory=list)
-    outcomes: list[dict] = field(default_factory=list)
+    issue_frame: pl.DataFrame | None = None     # row, column, code, message
+    outcome_frame: pl.DataFrame | None = None   # row, status
     batch: int | None = None
     repeat_of: int | None = None
+
+    # Lists of dicts only when asked for: a million of them cost hundreds of MB the web job never needs.
+    @property
+    def issues(self) -> list[dict]:
+        return [] if self.issue_frame is None else self.issue_frame.to_dicts()
+
+    @property
+    def outcomes(self) -> list[dict]:
+        return [] if self.outcome_frame is None else self.outcome_frame.to_dicts()
 
     def as_json(self) -> dict:
         report = {k: getattr(self, k) for k in
@@ -280,8 +289,8 @@ def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Re
         unchanged=counts.get("unchanged", 0),
         review=counts.get("review", 0),
         rejected=counts.get("rejected", 0),
-        issues=issues.to_dicts(),
-        outcomes=outcomes.select(pl.col("_row").alias("row"), "status").sort("row").to_dicts(),
+        issue_frame=issues,
+        outcome_frame=outcomes.select(pl.col("_row").alias("row"), "status").sort("row"),
     )
 
 

@@ -20,6 +20,7 @@ REGISTER_COLUMNS = [
     "segment", "occupation", "income", "welfare_decile",
 ]
 ENCRYPTED = {"nik": mask_nik, "kk": mask_nik, "phone": mask_phone}
+INSERT_SLICE = 250_000
 
 
 class DuplicateNik(ValueError):
@@ -150,15 +151,18 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = [*REGISTER_COLUMNS, "nik_index"] if "nik_index" in frame.columns else REGISTER_COLUMNS
-    rows = protect_register(frame.select(columns)).select(
-        "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
-        pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
-        pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
-        pl.col("occupation").fill_null(""),
-        "income", "welfare_decile",
-        pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
-    )
-    inserted = bulk.insert_rows(Person, rows.columns, rows.iter_rows())
+    inserted = 0
+    # In slices, so that a million people never sit in memory as plain, sealed and driver rows at once.
+    for part in frame.select(columns).iter_slices(INSERT_SLICE):
+        rows = protect_register(part).select(
+            "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
+            pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
+            pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
+            pl.col("occupation").fill_null(""),
+            "income", "welfare_decile",
+            pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+        )
+        inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
     audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")
     return inserted
 
