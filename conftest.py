@@ -1,8 +1,13 @@
 from datetime import date
 
 import pytest
+from hypothesis import settings
 
 from lindung.regions.services import load_regions
+
+# Shared 2-core machines run other work: a slow example is not a failure (speed is measured in bench/).
+settings.register_profile("lindung", deadline=None)
+settings.load_profile("lindung")
 
 PASSWORD = "rahasia-sekali-123"
 
