@@ -23,12 +23,7 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The driver's COPY bypasses Django's cursor wrapper; map its errors to django.db's.
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
+            return _copy(cursor, table, cols, rows)
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
         for batch in _batches(rows):
             cursor.executemany(sql, batch)
@@ -54,9 +49,7 @@ def upsert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], key: st
         if connection.vendor == "postgresql":
             staging = connection.ops.quote_name(f"staging_{model._meta.db_table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table}) ON COMMIT DROP")
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, staging, cols, rows)
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {staging} {conflict}"
             )
@@ -85,11 +78,7 @@ def update_rows(model, key: str, columns: Sequence[str], rows: Iterable[Sequence
                 f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
                 f"SELECT {key_col}, {', '.join(cols)} FROM {table} WITH NO DATA"
             )
-            with connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY {staging} ({key_col}, {', '.join(cols)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, staging, [key_col, *cols], rows)
             assignments = ", ".join(f"{c} = {staging}.{c}" for c in cols)
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM {staging} WHERE {table}.{key_col} = {staging}.{key_col}"
@@ -103,6 +92,17 @@ def update_rows(model, key: str, columns: Sequence[str], rows: Iterable[Sequence
             cursor.executemany(sql, [(*row[1:], row[0]) for row in batch])
             count += cursor.rowcount
         return count
+
+
+def _copy(cursor, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """PostgreSQL COPY of plain tuples into `table` (quoted names). Returns rows written."""
+    count = 0
+    # The driver's COPY bypasses Django's cursor wrapper; map its errors to django.db's.
+    with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def _batches(rows: Iterable[Sequence]):

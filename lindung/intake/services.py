@@ -399,12 +399,22 @@ def annotated_file(batch: ImportBatch) -> Path | None:
     if out.exists():
         return out
     table = read_table(source, filename=batch.filename)
-    rows = list(batch.outcomes.values_list("row", "status", "reasons"))
-    statuses = pl.DataFrame(
-        [(row, status, "; ".join(reason_text(r) for r in reasons)) for row, status, reasons in rows],
-        schema={"_row": pl.Int64, "status": pl.String, "reasons": pl.String}, orient="row",
-    )
-    return write_annotated(table, source, statuses, out)
+    outcomes = bulk.read_frame(batch.outcomes.values_list("row", "status", "reasons"),
+                               {"_row": pl.Int64, "status": pl.String, "reasons": pl.String})
+    texts = outcomes.with_columns(reasons_text(pl.col("reasons")).alias("reasons"))
+    return write_annotated(table, source, texts, out)
+
+
+REASON = pl.List(pl.Struct({"column": pl.String, "code": pl.String}))
+
+
+def reasons_text(reasons_json: pl.Expr) -> pl.Expr:
+    """A row's reasons (JSON as stored) as one readable text, "column: message; …" — reason_text() per column."""
+    column = pl.element().struct.field("column").fill_null("")
+    message = pl.element().struct.field("code").replace_strict(messages(), default=pl.element().struct.field("code"))
+    return reasons_json.str.json_decode(REASON).list.eval(
+        pl.when(column != "").then(pl.format("{}: {}", column, message)).otherwise(message)
+    ).list.join("; ")
 
 
 def reason_text(reason: dict) -> str:
