@@ -127,3 +127,18 @@ def read_frame(queryset, schema: dict) -> pl.DataFrame:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema) if rows else pl.DataFrame(schema=schema)
+
+
+def insert_from_select(model, queryset, columns: dict) -> int:
+    """INSERT INTO the model's table the rows a query selects, in one statement run by the database.
+
+    `columns` maps each field of `model` to an expression over `queryset`'s model. No row passes
+    through Python, which makes this the fastest way to derive one table from another.
+    """
+    aliases = {f"_insert_{i}": expression for i, expression in enumerate(columns.values())}
+    query = queryset.order_by().annotate(**aliases).values_list(*aliases)
+    sql, params = query.query.sql_with_params()
+    table, cols = _names(model, list(columns))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) {sql}", params)
+        return cursor.rowcount

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.registry",
     "lindung.intake",
+    "lindung.programmes",
+    "lindung.billing",
     "lindung.api",
 ]
 

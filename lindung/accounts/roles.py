@@ -5,17 +5,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
         "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
         "accounts.view_auditevent", "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "billing.view_invoice", "billing.view_membership", "billing.run_billing", "billing.add_payment",
+        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule",
     ],
     "officer": [
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
         "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
+        "billing.view_invoice", "billing.view_membership", "billing.run_billing", "billing.add_payment",
+        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule",
     ],
     "village_operator": [
         "registry.view_person", "registry.add_person", "registry.change_person",
-        "registry.view_unmasked_personal_data",
+        "registry.view_unmasked_personal_data", "billing.view_membership",
     ],
-    "bpjs_officer": ["registry.view_overview", "registry.view_all_areas"],
-    "leader": ["registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent"],
+    "bpjs_officer": [
+        "registry.view_overview", "registry.view_all_areas",
+        "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
+    ],
+    "leader": [
+        "registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent",
+        "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
+    ],
 }
 
 

@@ -1,0 +1,16 @@
+from django.db import migrations
+
+from lindung.accounts.roles import sync_role_groups
+
+
+def update_role_groups(apps, schema_editor):
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0005_keystate"),
+        ("billing", "0001_initial"),
+        ("programmes", "0002_load_reference_data"),
+    ]
+    operations = [migrations.RunPython(update_role_groups, migrations.RunPython.noop)]

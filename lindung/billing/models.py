@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindung.programmes.models import Payer, Programme
+from lindung.regions.models import Region
+from lindung.registry.models import Person, Segment
+
+MONTH = {"max_length": 7}  # 'YYYY-MM'
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    INACTIVE = "inactive", _("inactive (unpaid)")
+    ENDED = "ended", _("ended")
+
+
+class Membership(models.Model):
+    """A person in one programme, paid by one payer, from a month until (optionally) a month."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="memberships")
+    start_month = models.CharField(_("from"), **MONTH)
+    end_month = models.CharField(_("until"), null=True, blank=True, **MONTH)
+    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices, default="active")
+    # The income reported to BPJS: the basis of percentage contributions and of JKK benefits. Empty means
+    # the programme's minimum basis, as regency-paid schemes report their members.
+    declared_income = models.BigIntegerField(_("declared income for contributions (Rp)"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "programme", "start_month"], name="membership_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=models.F("start_month")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_month"], name="membership_status_start_idx")]
+        permissions = [("enrol_members", _("Can enrol people in programmes"))]
+
+
+class MembershipChange(models.Model):
+    """Status history: every change of a membership's status, when, why and by whom."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    month = models.CharField(_("month"), **MONTH)
+    status = models.CharField(max_length=10, choices=MembershipStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["membership", "at"], name="membershipchange_member_idx")]
+
+
+class Invoice(models.Model):
+    """What one payer owes for one month: the sum of its contribution lines."""
+
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="invoices")
+    month = models.CharField(_("month"), **MONTH)
+    members = models.PositiveIntegerField(_("members"), default=0)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+    total = models.BigIntegerField(_("total (Rp)"), default=0)
+    paid = models.BigIntegerField(_("paid (Rp)"), default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-month", "payer__name"]
+        verbose_name = _("invoice")
+        constraints = [models.UniqueConstraint(fields=["payer", "month"], name="invoice_one_per_payer_month")]
+        permissions = [("run_billing", _("Can run monthly billing"))]
+
+    def __str__(self):
+        return f"{self.payer} {self.month}"
+
+    @property
+    def number(self) -> str:
+        return f"INV/{self.month.replace('-', '')}/{self.payer_id:03d}"
+
+    @property
+    def outstanding(self) -> int:
+        return self.total - self.paid
+
+
+class Payment(models.Model):
+    """Money received against an invoice; `allocated` of it paid whole members' lines, the rest is credit."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    allocated = models.BigIntegerField(_("allocated (Rp)"), default=0)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("reference (SP2D, transfer)"), max_length=200, blank=True)
+    area = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("only for this area")
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        verbose_name = _("payment")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    @property
+    def unallocated(self) -> int:
+        return self.amount - self.allocated
+
+
+class ContributionLine(models.Model):
+    """One member, one programme, one month: what is owed and, once paid, by which payment.
+
+    Village and segment are kept as they were when billed, so an invoice never changes after the fact.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="contribution_lines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, db_index=False)
+    month = models.CharField(_("month"), **MONTH)
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="+", db_index=False)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False)
+
+    class Meta:
+        verbose_name = _("contribution line")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "month"], name="line_one_per_membership_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["invoice", "payment"], name="line_invoice_payment_idx"),
+            models.Index(fields=["month", "payment"], name="line_month_payment_idx"),
+        ]

@@ -1,0 +1,358 @@
+"""Enrolment in bulk, the monthly billing run, payments and membership status: set-based, in transactions."""
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+from django.db import transaction
+from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from lindung.accounts import audit
+from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
+from lindung.bulk import insert_from_select, read_frame, update_rows
+from lindung.months import add_months, month_start
+from lindung.programmes.models import Payer
+from lindung.programmes.rates import Rate, rate_for
+from lindung.programmes.services import rate_schedule
+from lindung.registry.models import Person
+
+LAPSE_AFTER_UNPAID_MONTHS = 3  # DOMAIN.md: after 3 consecutive unpaid months membership becomes inactive
+
+
+class BillingError(ValueError):
+    """Bad input for billing, with a message in Indonesian and English."""
+
+
+# Enrolment ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolReport:
+    enrolled: int = 0
+    already_members: int = 0
+    by_programme: dict = field(default_factory=dict)
+
+
+def enrol(
+    people, programmes: list[str], payer: Payer, start_month: str, user=None, declared_income: bool = False
+) -> EnrolReport:
+    """Enrol every person of `people` (a Person queryset) in each programme, paid by `payer` from a month.
+
+    Contributions are on the minimum income basis, as regency-paid schemes report their members, unless
+    `declared_income`: then on the income each person declared in the register.
+    Someone already in the programme for that month (an open or overlapping membership) is left as is.
+    """
+    month_start(start_month)
+    report = EnrolReport()
+    people = people.filter(deleted_at__isnull=True)
+    with transaction.atomic():
+        for programme in programmes:
+            overlapping = Membership.objects.filter(person=OuterRef("pk"), programme_id=programme).filter(
+                Q(end_month__isnull=True) | Q(end_month__gte=start_month)
+            )
+            candidates = people.filter(~Exists(overlapping))
+            total = people.count()
+            added = insert_from_select(
+                Membership,
+                candidates,
+                {
+                    "person": F("pk"),
+                    "programme": Value(programme),
+                    "payer": Value(payer.pk),
+                    "start_month": Value(start_month),
+                    "status": Value(MembershipStatus.ACTIVE.value),
+                    "declared_income": F("income") if declared_income else Value(None, output_field=BigIntegerField()),
+                    "created_at": Value(timezone.now()),
+                    "created_by": Value(user.pk if user else None, output_field=IntegerField()),
+                },
+            )
+            report.enrolled += added
+            report.already_members += total - added
+            report.by_programme[programme] = added
+        _record_changes(
+            Membership.objects.filter(~Exists(MembershipChange.objects.filter(membership=OuterRef("pk")))),
+            MembershipStatus.ACTIVE,
+            start_month,
+            "enrolled",
+            user,
+        )
+        audit.record(
+            "billing.enrol",
+            user=user,
+            summary=f"{report.enrolled} memberships from {start_month}",
+            after={"programmes": programmes, "payer": payer.name, "from": start_month, "enrolled": report.enrolled},
+        )
+    return report
+
+
+def _record_changes(memberships, status: str, month: str, reason: str, user=None) -> int:
+    return insert_from_select(
+        MembershipChange,
+        memberships,
+        {
+            "membership": F("pk"),
+            "at": Value(timezone.now()),
+            "month": Value(month),
+            "status": Value(status),
+            "reason": Value(reason),
+            "user": Value(user.pk if user else None, output_field=IntegerField()),
+        },
+    )
+
+
+# The billing run ------------------------------------------------------------------------------------
+
+
+def billable(month: str):
+    """Memberships that owe a contribution for `month`."""
+    return Membership.objects.filter(start_month__lte=month, person__deleted_at__isnull=True).filter(
+        Q(end_month__isnull=True) | Q(end_month__gte=month)
+    )
+
+
+def amount_expression(month: str, pairs, rates: tuple[Rate, ...], prefix: str = ""):
+    """SQL for Rate.amount of each (programme, payer kind) pair, over a query on Membership (or via `prefix`).
+
+    Mirrors programmes.rates.Rate.amount exactly: integer division rounds down, as it does there.
+    """
+    income = Coalesce(F(f"{prefix}declared_income"), Value(0), output_field=BigIntegerField())
+    whens = []
+    for programme, kind in sorted(pairs):
+        rate = rate_for(programme, month, kind, rates)
+        if rate is None:
+            raise BillingError(
+                f"Tidak ada tarif {programme} untuk pembayar {kind} pada {month} / "
+                f"no {programme} rate for payer kind {kind} in {month}"
+            )
+        if rate.basis == "flat":
+            amount = Value(rate.amount(None), output_field=BigIntegerField())
+        else:
+            full = Greatest(income, Value(rate.min_income)) * Value(rate.percent_bp) / Value(10_000)
+            amount = full * Value(100 - rate.discount_percent) / Value(100)
+        whens.append(When(Q(**{f"{prefix}programme_id": programme, f"{prefix}payer__kind": kind}), then=amount))
+    return Case(*whens, default=Value(None), output_field=BigIntegerField())
+
+
+@dataclass
+class BillingReport:
+    month: str
+    members: int
+    lines: int
+    total: int
+    by_programme: dict
+    by_payer: dict
+    added: int
+    repriced: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.repriced or self.removed)
+
+    def as_json(self) -> dict:
+        return {
+            "month": self.month,
+            "members": self.members,
+            "lines": self.lines,
+            "total": self.total,
+            "by_programme": self.by_programme,
+            "by_payer": self.by_payer,
+            "added": self.added,
+            "repriced": self.repriced,
+            "removed": self.removed,
+            "changed": self.changed,
+        }
+
+
+def run_billing(month: str, user=None) -> BillingReport:
+    """Bill every member for `month`: one line per member x programme, one invoice per payer.
+
+    Safe to repeat: paid lines are never touched; unpaid lines follow the memberships (new members
+    added, ended ones removed, a changed income repriced); a rerun with nothing new changes nothing.
+    """
+    month_start(month)
+    rates = rate_schedule()
+    with transaction.atomic():
+        members = billable(month)
+        pairs = set(members.values_list("programme_id", "payer__kind").distinct())
+        invoices = {
+            payer_id: Invoice.objects.get_or_create(payer_id=payer_id, month=month)[0].pk
+            for payer_id in members.values_list("payer_id", flat=True).distinct()
+        }
+        unpaid = ContributionLine.objects.filter(month=month, payment__isnull=True)
+        removed = unpaid.exclude(membership__in=members.values("pk")).delete()[0]
+        repriced = 0
+        if pairs:
+            expected = amount_expression(month, pairs, rates, prefix="membership__")
+            stale = unpaid.annotate(expected=expected).exclude(amount=F("expected")).values("pk")
+            repriced = ContributionLine.objects.filter(pk__in=stale).delete()[0]
+        added = insert_from_select(
+            ContributionLine,
+            members.filter(~Exists(ContributionLine.objects.filter(membership=OuterRef("pk"), month=month))),
+            {
+                "membership": F("pk"),
+                "invoice": Case(*(When(payer_id=p, then=Value(i)) for p, i in invoices.items()), output_field=IntegerField()),
+                "person": F("person_id"),
+                "programme": F("programme_id"),
+                "month": Value(month),
+                "amount": amount_expression(month, pairs, rates) if pairs else Value(0),
+                "village": F("person__village_id"),
+                "segment": F("person__segment_id"),
+            },
+        )
+        refresh_invoices(month)
+        refresh_membership_status(user=user)
+        report = billing_report(month, added=added - repriced, repriced=repriced, removed=removed)
+        if report.changed:
+            audit.record("billing.run", user=user, summary=f"billing {month}", after=report.as_json())
+    return report
+
+
+def refresh_invoices(month: str) -> None:
+    """Recompute each invoice of the month from its lines."""
+    lines = ContributionLine.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice")
+    Invoice.objects.filter(month=month).update(
+        lines=Coalesce(_subquery(lines.annotate(n=Count("pk")).values("n")), 0),
+        members=Coalesce(_subquery(lines.annotate(n=Count("person_id", distinct=True)).values("n")), 0),
+        total=Coalesce(_subquery(lines.annotate(s=Sum("amount")).values("s")), 0),
+        paid=Coalesce(_subquery(lines.filter(payment__isnull=False).annotate(s=Sum("amount")).values("s")), 0),
+        updated_at=timezone.now(),
+    )
+
+
+def _subquery(queryset):
+    return Subquery(queryset, output_field=BigIntegerField())
+
+
+def billing_report(month: str, added: int = 0, repriced: int = 0, removed: int = 0) -> BillingReport:
+    lines = ContributionLine.objects.filter(month=month)
+    totals = lines.aggregate(lines=Count("pk"), members=Count("person_id", distinct=True), total=Sum("amount"))
+    by_programme = dict(lines.order_by("programme_id").values_list("programme_id").annotate(s=Sum("amount")))
+    by_payer = dict(lines.order_by("invoice__payer__name").values_list("invoice__payer__name").annotate(s=Sum("amount")))
+    return BillingReport(
+        month=month,
+        members=totals["members"],
+        lines=totals["lines"],
+        total=totals["total"] or 0,
+        by_programme=by_programme,
+        by_payer=by_payer,
+        added=added,
+        repriced=repriced,
+        removed=removed,
+    )
+
+
+# Membership status ----------------------------------------------------------------------------------
+
+
+def refresh_membership_status(user=None) -> dict:
+    """Inactive after LAPSE_AFTER_UNPAID_MONTHS consecutive unpaid billed months; active again once paid.
+
+    Judged on the latest billed months, so paying the most recent arrears resumes protection.
+    """
+    latest = ContributionLine.objects.order_by("-month").values_list("month", flat=True).first()
+    if latest is None:
+        return {"inactive": 0, "active": 0}
+    window = [add_months(latest, -i) for i in range(LAPSE_AFTER_UNPAID_MONTHS)]
+    lapsed = (
+        ContributionLine.objects.filter(month__in=window, payment__isnull=True)
+        .order_by()
+        .values("membership")
+        .annotate(n=Count("pk"))
+        .filter(n=LAPSE_AFTER_UNPAID_MONTHS)
+        .values("membership")
+    )
+    to_inactive = Membership.objects.filter(status=MembershipStatus.ACTIVE, pk__in=lapsed)
+    to_active = Membership.objects.filter(status=MembershipStatus.INACTIVE).exclude(pk__in=lapsed)
+    _record_changes(to_inactive, MembershipStatus.INACTIVE, latest, f"{LAPSE_AFTER_UNPAID_MONTHS} consecutive unpaid months", user)
+    _record_changes(to_active, MembershipStatus.ACTIVE, latest, "arrears paid", user)
+    # Neither update changes the other's set: the lapsed ones stay out of to_active.
+    active = to_active.update(status=MembershipStatus.ACTIVE)
+    inactive = to_inactive.update(status=MembershipStatus.INACTIVE)
+    return {"inactive": inactive, "active": active}
+
+
+# Payments -------------------------------------------------------------------------------------------
+
+
+def record_payment(
+    invoice: Invoice, amount: int, paid_on: date, reference: str = "", area=None, user=None
+) -> Payment:
+    """Record money received against an invoice and allocate it to whole members, in a stable order.
+
+    Members are paid in full or not at all (all their programmes for the month), in order of village
+    code and registration; what is left over stays on the payment as unallocated credit. With `area`
+    (a kecamatan or village), only members billed in that area are paid.
+    """
+    if amount <= 0:
+        raise BillingError("Jumlah pembayaran harus lebih dari 0 / the amount paid must be more than 0")
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if amount > invoice.outstanding:
+            raise BillingError(
+                f"Pembayaran Rp {amount:,} melebihi sisa tagihan Rp {invoice.outstanding:,} / "
+                f"the payment of Rp {amount:,} exceeds the Rp {invoice.outstanding:,} still owed"
+            )
+        payment = Payment.objects.create(
+            invoice=invoice, amount=amount, paid_on=paid_on, reference=reference, area=area, recorded_by=user
+        )
+        unpaid = invoice.contribution_lines.filter(payment__isnull=True)
+        if area is not None:
+            unpaid = unpaid.filter(Q(village_id=area.code) | Q(village_id__startswith=f"{area.code}."))
+        lines = read_frame(
+            unpaid.order_by("village_id", "person_id", "programme_id").values_list("pk", "person_id", "village_id", "amount"),
+            {"pk": pl.Int64, "person_id": pl.Int64, "village_id": pl.String, "amount": pl.Int64},
+        )
+        people = (
+            lines.group_by("person_id", maintain_order=True)
+            .agg(pl.col("village_id").first(), pl.col("amount").sum())
+            .with_columns(running=pl.col("amount").cum_sum())
+            .filter(pl.col("running") <= amount)
+        )
+        paid_lines = lines.join(people.select("person_id"), on="person_id", how="semi")
+        update_rows(ContributionLine, "id", ["payment"], ((pk, payment.pk) for pk in paid_lines["pk"].to_list()))
+        payment.allocated = int(paid_lines["amount"].sum() or 0)
+        payment.save(update_fields=["allocated"])
+        Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + payment.allocated, updated_at=timezone.now())
+        refresh_membership_status(user=user)
+        audit.record(
+            "billing.payment",
+            user=user,
+            target=payment,
+            summary=f"Rp {amount:,} for {invoice.number}",
+            after={
+                "invoice": invoice.number,
+                "amount": amount,
+                "allocated": payment.allocated,
+                "members_paid": people.height,
+                "reference": reference,
+                "area": area.code if area else None,
+            },
+        )
+    return payment
+
+
+@dataclass
+class Statement:
+    payer: Payer
+    invoices: list
+    billed: int
+    paid: int
+
+    @property
+    def arrears(self) -> int:
+        return self.billed - self.paid
+
+
+def statement(payer: Payer, year: int | None = None) -> Statement:
+    invoices = payer.invoices.order_by("month")
+    if year:
+        invoices = invoices.filter(month__startswith=f"{year}-")
+    invoices = list(invoices)
+    return Statement(
+        payer=payer,
+        invoices=invoices,
+        billed=sum(i.total for i in invoices),
+        paid=sum(i.paid for i in invoices),
+    )
