@@ -120,23 +120,25 @@ class ContributionLine(models.Model):
     Village and segment are kept as they were when billed, so an invoice never changes after the fact.
     """
 
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="lines")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="contribution_lines")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, db_index=False)
+    # Indexed month first: a billing run appends a whole month, which stays sequential in the index.
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    # Found through (month, payment): an invoice is one payer's share of a month.
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="contribution_lines", db_index=False)
+    # Copies taken at billing time from rows that exist: no constraint to check on each of millions of rows.
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
+    programme = models.ForeignKey(Programme, on_delete=models.DO_NOTHING, db_index=False, db_constraint=False)
     month = models.CharField(_("month"), **MONTH)
     amount = models.BigIntegerField(_("amount (Rp)"))
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
-    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="+", db_index=False)
+    village = models.ForeignKey(Region, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
+    segment = models.ForeignKey(Segment, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False)
 
     class Meta:
         verbose_name = _("contribution line")
         constraints = [
-            models.UniqueConstraint(fields=["membership", "month"], name="line_one_per_membership_month"),
+            models.UniqueConstraint(fields=["month", "membership"], name="line_one_per_month_membership"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["invoice", "payment"], name="line_invoice_payment_idx"),
             models.Index(fields=["month", "payment"], name="line_month_payment_idx"),
         ]

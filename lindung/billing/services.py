@@ -4,20 +4,18 @@ from datetime import date
 
 import polars as pl
 from django.db import transaction
-from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
-from lindung.bulk import insert_from_select, read_frame, update_rows
+from lindung.billing.ledger import lapse_after
+from lindung.bulk import insert_from_select, read_frame
 from lindung.months import add_months, month_start
 from lindung.programmes.models import Payer
 from lindung.programmes.rates import Rate, rate_for
 from lindung.programmes.services import rate_schedule
-from lindung.registry.models import Person
-
-LAPSE_AFTER_UNPAID_MONTHS = 3  # DOMAIN.md: after 3 consecutive unpaid months membership becomes inactive
 
 
 class BillingError(ValueError):
@@ -169,77 +167,95 @@ def run_billing(month: str, user=None) -> BillingReport:
     """Bill every member for `month`: one line per member x programme, one invoice per payer.
 
     Safe to repeat: paid lines are never touched; unpaid lines follow the memberships (new members
-    added, ended ones removed, a changed income repriced); a rerun with nothing new changes nothing.
+    added, ended ones removed, a changed declared income repriced); a rerun with nothing new changes
+    nothing.
     """
     month_start(month)
     rates = rate_schedule()
     with transaction.atomic():
         members = billable(month)
-        pairs = set(members.values_list("programme_id", "payer__kind").distinct())
+        pairs = set(members.order_by().values_list("programme_id", "payer__kind").distinct())
         invoices = {
             payer_id: Invoice.objects.get_or_create(payer_id=payer_id, month=month)[0].pk
-            for payer_id in members.values_list("payer_id", flat=True).distinct()
+            for payer_id in members.order_by().values_list("payer_id", flat=True).distinct()
         }
-        unpaid = ContributionLine.objects.filter(month=month, payment__isnull=True)
-        removed = unpaid.exclude(membership__in=members.values("pk")).delete()[0]
-        repriced = 0
+        removed = repriced = 0
+        new_members = members
+        if ContributionLine.objects.filter(month=month).exists():
+            unpaid = ContributionLine.objects.filter(month=month, payment__isnull=True)
+            removed = unpaid.exclude(membership__in=members.values("pk")).delete()[0]
+            if pairs:
+                expected = amount_expression(month, pairs, rates, prefix="membership__")
+                stale = unpaid.annotate(expected=expected).exclude(amount=F("expected")).values("pk")
+                repriced = ContributionLine.objects.filter(pk__in=stale).delete()[0]
+            new_members = members.filter(
+                ~Exists(ContributionLine.objects.filter(membership=OuterRef("pk"), month=month))
+            )
+        added = 0
         if pairs:
-            expected = amount_expression(month, pairs, rates, prefix="membership__")
-            stale = unpaid.annotate(expected=expected).exclude(amount=F("expected")).values("pk")
-            repriced = ContributionLine.objects.filter(pk__in=stale).delete()[0]
-        added = insert_from_select(
-            ContributionLine,
-            members.filter(~Exists(ContributionLine.objects.filter(membership=OuterRef("pk"), month=month))),
-            {
-                "membership": F("pk"),
-                "invoice": Case(*(When(payer_id=p, then=Value(i)) for p, i in invoices.items()), output_field=IntegerField()),
-                "person": F("person_id"),
-                "programme": F("programme_id"),
-                "month": Value(month),
-                "amount": amount_expression(month, pairs, rates) if pairs else Value(0),
-                "village": F("person__village_id"),
-                "segment": F("person__segment_id"),
-            },
-        )
-        refresh_invoices(month)
+            added = insert_from_select(
+                ContributionLine,
+                new_members,
+                {
+                    "membership": F("pk"),
+                    "invoice": Case(*(When(payer_id=p, then=Value(i)) for p, i in invoices.items())),
+                    "person": F("person_id"),
+                    "programme": F("programme_id"),
+                    "month": Value(month),
+                    "amount": amount_expression(month, pairs, rates),
+                    "village": F("person__village_id"),
+                    "segment": F("person__segment_id"),
+                },
+            )
+        by_programme = refresh_invoices(month)
         refresh_membership_status(user=user)
-        report = billing_report(month, added=added - repriced, repriced=repriced, removed=removed)
+        report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
         if report.changed:
             audit.record("billing.run", user=user, summary=f"billing {month}", after=report.as_json())
     return report
 
 
-def refresh_invoices(month: str) -> None:
-    """Recompute each invoice of the month from its lines."""
-    lines = ContributionLine.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice")
-    Invoice.objects.filter(month=month).update(
-        lines=Coalesce(_subquery(lines.annotate(n=Count("pk")).values("n")), 0),
-        members=Coalesce(_subquery(lines.annotate(n=Count("person_id", distinct=True)).values("n")), 0),
-        total=Coalesce(_subquery(lines.annotate(s=Sum("amount")).values("s")), 0),
-        paid=Coalesce(_subquery(lines.filter(payment__isnull=False).annotate(s=Sum("amount")).values("s")), 0),
-        updated_at=timezone.now(),
+def refresh_invoices(month: str) -> dict[str, int]:
+    """Recompute each invoice of the month from its lines; returns the month's total per programme."""
+    lines = ContributionLine.objects.filter(month=month).order_by()
+    per_programme = lines.values("invoice", "programme").annotate(
+        lines=Count("pk"), total=Sum("amount"), paid=Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0)
     )
+    members = dict(lines.values_list("invoice").annotate(n=Count("person_id", distinct=True)))
+    invoices: dict[int, dict] = {}
+    by_programme: dict[str, int] = {}
+    for row in per_programme:
+        invoice = invoices.setdefault(row["invoice"], {"lines": 0, "total": 0, "paid": 0})
+        for key in invoice:
+            invoice[key] += row[key]
+        by_programme[row["programme"]] = by_programme.get(row["programme"], 0) + row["total"]
+    for pk in Invoice.objects.filter(month=month).values_list("pk", flat=True):
+        row = invoices.get(pk, {"lines": 0, "total": 0, "paid": 0})
+        Invoice.objects.filter(pk=pk).update(members=members.get(pk, 0), updated_at=timezone.now(), **row)
+    return dict(sorted(by_programme.items()))
 
 
-def _subquery(queryset):
-    return Subquery(queryset, output_field=BigIntegerField())
-
-
-def billing_report(month: str, added: int = 0, repriced: int = 0, removed: int = 0) -> BillingReport:
-    lines = ContributionLine.objects.filter(month=month)
-    totals = lines.aggregate(lines=Count("pk"), members=Count("person_id", distinct=True), total=Sum("amount"))
-    by_programme = dict(lines.order_by("programme_id").values_list("programme_id").annotate(s=Sum("amount")))
-    by_payer = dict(lines.order_by("invoice__payer__name").values_list("invoice__payer__name").annotate(s=Sum("amount")))
+def billing_report(month: str, by_programme: dict | None = None, **changes) -> BillingReport:
+    invoices = list(Invoice.objects.filter(month=month).select_related("payer"))
+    if by_programme is None:
+        by_programme = dict(
+            ContributionLine.objects.filter(month=month).order_by("programme_id").values_list("programme_id").annotate(s=Sum("amount"))
+        )
+    by_payer: dict[str, int] = {}
+    for invoice in invoices:
+        by_payer[invoice.payer.name] = by_payer.get(invoice.payer.name, 0) + invoice.total
+    if len(invoices) == 1:
+        members = invoices[0].members
+    else:  # someone may have programmes from two payers
+        members = ContributionLine.objects.filter(month=month).values("person_id").distinct().count()
     return BillingReport(
         month=month,
-        members=totals["members"],
-        lines=totals["lines"],
-        total=totals["total"] or 0,
+        members=members,
+        lines=sum(i.lines for i in invoices),
+        total=sum(i.total for i in invoices),
         by_programme=by_programme,
         by_payer=by_payer,
-        added=added,
-        repriced=repriced,
-        removed=removed,
+        **{"added": 0, "repriced": 0, "removed": 0, **changes},
     )
 
 
@@ -247,25 +263,30 @@ def billing_report(month: str, added: int = 0, repriced: int = 0, removed: int =
 
 
 def refresh_membership_status(user=None) -> dict:
-    """Inactive after LAPSE_AFTER_UNPAID_MONTHS consecutive unpaid billed months; active again once paid.
+    """Inactive after `lapse_after_unpaid_months` consecutive unpaid billed months; active again once paid.
 
     Judged on the latest billed months, so paying the most recent arrears resumes protection.
     """
     latest = ContributionLine.objects.order_by("-month").values_list("month", flat=True).first()
     if latest is None:
         return {"inactive": 0, "active": 0}
-    window = [add_months(latest, -i) for i in range(LAPSE_AFTER_UNPAID_MONTHS)]
-    lapsed = (
-        ContributionLine.objects.filter(month__in=window, payment__isnull=True)
-        .order_by()
-        .values("membership")
-        .annotate(n=Count("pk"))
-        .filter(n=LAPSE_AFTER_UNPAID_MONTHS)
-        .values("membership")
-    )
+    months = lapse_after(latest)
+    oldest = add_months(latest, 1 - months)
+    # Driven by the oldest month's unpaid lines, usually few: each is kept only if every later month of
+    # the window is unpaid too.
+    lapsed = ContributionLine.objects.filter(month=oldest, payment__isnull=True)
+    for later in range(1, months):
+        lapsed = lapsed.filter(
+            Exists(
+                ContributionLine.objects.filter(
+                    membership=OuterRef("membership"), month=add_months(oldest, later), payment__isnull=True
+                )
+            )
+        )
+    lapsed = lapsed.values("membership")
     to_inactive = Membership.objects.filter(status=MembershipStatus.ACTIVE, pk__in=lapsed)
     to_active = Membership.objects.filter(status=MembershipStatus.INACTIVE).exclude(pk__in=lapsed)
-    _record_changes(to_inactive, MembershipStatus.INACTIVE, latest, f"{LAPSE_AFTER_UNPAID_MONTHS} consecutive unpaid months", user)
+    _record_changes(to_inactive, MembershipStatus.INACTIVE, latest, f"{months} consecutive unpaid months", user)
     _record_changes(to_active, MembershipStatus.ACTIVE, latest, "arrears paid", user)
     # Neither update changes the other's set: the lapsed ones stay out of to_active.
     active = to_active.update(status=MembershipStatus.ACTIVE)
@@ -281,8 +302,8 @@ def record_payment(
 ) -> Payment:
     """Record money received against an invoice and allocate it to whole members, in a stable order.
 
-    Members are paid in full or not at all (all their programmes for the month), in order of village
-    code and registration; what is left over stays on the payment as unallocated credit. With `area`
+    Members are paid in full or not at all (all their programmes for the month), in order of
+    registration; what is left over stays on the payment as unallocated credit. With `area`
     (a kecamatan or village), only members billed in that area are paid.
     """
     if amount <= 0:
@@ -297,22 +318,22 @@ def record_payment(
         payment = Payment.objects.create(
             invoice=invoice, amount=amount, paid_on=paid_on, reference=reference, area=area, recorded_by=user
         )
-        unpaid = invoice.contribution_lines.filter(payment__isnull=True)
+        unpaid = ContributionLine.objects.filter(month=invoice.month, invoice=invoice, payment__isnull=True)
         if area is not None:
             unpaid = unpaid.filter(Q(village_id=area.code) | Q(village_id__startswith=f"{area.code}."))
-        lines = read_frame(
-            unpaid.order_by("village_id", "person_id", "programme_id").values_list("pk", "person_id", "village_id", "amount"),
-            {"pk": pl.Int64, "person_id": pl.Int64, "village_id": pl.String, "amount": pl.Int64},
-        )
-        people = (
-            lines.group_by("person_id", maintain_order=True)
-            .agg(pl.col("village_id").first(), pl.col("amount").sum())
-            .with_columns(running=pl.col("amount").cum_sum())
-            .filter(pl.col("running") <= amount)
-        )
-        paid_lines = lines.join(people.select("person_id"), on="person_id", how="semi")
-        update_rows(ContributionLine, "id", ["payment"], ((pk, payment.pk) for pk in paid_lines["pk"].to_list()))
-        payment.allocated = int(paid_lines["amount"].sum() or 0)
+        owed = unpaid.aggregate(s=Sum("amount"))["s"] or 0
+        if amount < owed:
+            # Whole members in registration order, as many as the money covers.
+            per_person = read_frame(
+                unpaid.order_by("person_id").values_list("person_id").annotate(s=Sum("amount")),
+                {"person_id": pl.Int64, "amount": pl.Int64},
+            ).filter(pl.col("amount").cum_sum() <= amount)
+            unpaid = unpaid.filter(person_id__lte=per_person["person_id"].max()) if per_person.height else unpaid.none()
+        members_paid = unpaid.values("person_id").distinct().count()
+        unpaid.update(payment=payment)
+        payment.allocated = ContributionLine.objects.filter(month=invoice.month, payment=payment).aggregate(
+            s=Sum("amount")
+        )["s"] or 0
         payment.save(update_fields=["allocated"])
         Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + payment.allocated, updated_at=timezone.now())
         refresh_membership_status(user=user)
@@ -325,7 +346,7 @@ def record_payment(
                 "invoice": invoice.number,
                 "amount": amount,
                 "allocated": payment.allocated,
-                "members_paid": people.height,
+                "members_paid": members_paid,
                 "reference": reference,
                 "area": area.code if area else None,
             },
