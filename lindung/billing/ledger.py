@@ -7,7 +7,7 @@ unpaid months the membership is inactive (lapsed) until paid.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import Substr
 
 from lindung.months import month_of, month_start, months_between
@@ -103,9 +103,9 @@ def protected_people(month: str):
 
 GROUPINGS = {
     "kecamatan": Substr("village_id", 1, 8),
-    "village": Substr("village_id", 1, 13),
-    "segment": Substr("segment_id", 1, 32),
-    "programme": Substr("programme_id", 1, 8),
+    "village": F("village_id"),
+    "segment": F("segment_id"),
+    "programme": F("programme_id"),
 }
 
 

@@ -377,3 +377,42 @@ def statement(payer: Payer, year: int | None = None) -> Statement:
         billed=sum(i.total for i in invoices),
         paid=sum(i.paid for i in invoices),
     )
+
+
+BREAKDOWNS = ("kecamatan", "village", "segment", "programme")
+
+
+def invoice_breakdown(invoice: Invoice, by: str) -> list[dict]:
+    """An invoice's members, lines, total, paid and outstanding per kecamatan, village, segment or programme.
+
+    Rows are sorted by key and carry the key's name (region name, segment label, programme name).
+    """
+    from lindung.billing.ledger import GROUPINGS
+    from lindung.programmes.models import Programme
+    from lindung.regions.models import Region
+    from lindung.registry.models import Segment
+
+    if by not in BREAKDOWNS:
+        raise BillingError(f"Rincian tidak dikenal: {by} / unknown breakdown: {by}")
+    rows = (
+        ContributionLine.objects.filter(month=invoice.month, invoice=invoice)
+        .order_by()
+        .annotate(key=GROUPINGS[by])
+        .values("key")
+        .annotate(
+            members=Count("person_id", distinct=True),
+            lines=Count("pk"),
+            total=Sum("amount"),
+            paid=Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0),
+        )
+        .order_by("key")
+    )
+    if by in ("kecamatan", "village"):
+        names = dict(Region.objects.filter(code__in=[r["key"] for r in rows]).values_list("code", "name"))
+    elif by == "segment":
+        names = {s.code: s.label for s in Segment.objects.all()}
+    else:
+        names = {p.code: p.name for p in Programme.objects.all()}
+    return [
+        {**row, "name": names.get(row["key"], row["key"]), "outstanding": row["total"] - row["paid"]} for row in rows
+    ]
