@@ -9,13 +9,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from lindung.accounts import audit
-from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
 from lindung.billing.ledger import lapse_after
+from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
 from lindung.bulk import insert_from_select, read_frame
 from lindung.months import add_months, month_start
 from lindung.programmes.models import Payer
 from lindung.programmes.rates import Rate, rate_for
-from lindung.programmes.services import rate_schedule
+from lindung.programmes.services import APBD_PAYER, rate_schedule
 
 
 class BillingError(ValueError):
@@ -82,6 +82,15 @@ def enrol(
             after={"programmes": programmes, "payer": payer.name, "from": start_month, "enrolled": report.enrolled},
         )
     return report
+
+
+def enrol_demo_register(start_month: str) -> EnrolReport:
+    """The whole demo register on the regency budget (APBD) for JKK + JKM from `start_month`."""
+    from lindung.registry.models import Person
+    from lindung.registry.services import DEMO_SOURCE_PREFIX
+
+    people = Person.objects.filter(source__startswith=DEMO_SOURCE_PREFIX)
+    return enrol(people, ["JKK", "JKM"], Payer.objects.get(kind="apbd", name=APBD_PAYER), start_month)
 
 
 def _record_changes(memberships, status: str, month: str, reason: str, user=None) -> int:
@@ -320,7 +329,7 @@ def record_payment(
         )
         unpaid = ContributionLine.objects.filter(month=invoice.month, invoice=invoice, payment__isnull=True)
         if area is not None:
-            unpaid = unpaid.filter(Q(village_id=area.code) | Q(village_id__startswith=f"{area.code}."))
+            unpaid = unpaid.filter(Q(village_id=area.code) | Q(village__code__startswith=f"{area.code}."))
         owed = unpaid.aggregate(s=Sum("amount"))["s"] or 0
         if amount < owed:
             # Whole members in registration order, as many as the money covers.
