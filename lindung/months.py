@@ -1,21 +1,22 @@
 """Months as the house writes them: 'YYYY-MM' strings, which also sort in time order."""
+import re
 from datetime import date
+
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def month_start(month: str) -> date:
     """'2026-03' -> date(2026, 3, 1); ValueError for anything else."""
-    try:
-        year, number = month.split("-")
-        if len(year) != 4 or len(number) != 2:
-            raise ValueError
-        return date(int(year), int(number), 1)
-    except ValueError:
-        raise ValueError(f"{month!r} is not a month written YYYY-MM") from None
+    if not isinstance(month, str) or not MONTH.fullmatch(month) or month < "0001-01":
+        raise ValueError(f"{month!r} is not a month written YYYY-MM")
+    return date(int(month[:4]), int(month[5:]), 1)
 
 
 def add_months(month: str, n: int) -> str:
     first = month_start(month)
     index = first.year * 12 + first.month - 1 + n
+    if not 12 <= index < 120_000:
+        raise ValueError(f"{month} + {n} months is outside the years 1 to 9999")
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 

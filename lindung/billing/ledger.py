@@ -44,7 +44,7 @@ def month_states(months, memberships, lines, lapse_after_months: int) -> list[Mo
     billed: dict[str, dict[str, bool]] = {}
     for month, programme, paid in lines:
         billed.setdefault(month, {})[programme] = bool(paid)
-    states = []
+    states = {}
     unpaid_run = 0
     first = min([*months, *billed], default=None)
     last = max([*months, *billed], default=None)
@@ -61,11 +61,13 @@ def month_states(months, memberships, lines, lapse_after_months: int) -> list[Mo
                 status = LAPSED if unpaid_run >= lapse_after_months else UNPAID
             state = MonthState(month, status, paid, unpaid)
         else:
+            # Lapsing needs consecutive billed unpaid months, as refresh_membership_status judges it.
+            unpaid_run = 0
             member = any(start <= month and (end is None or month <= end) for _, start, end in memberships)
             state = MonthState(month, NOT_BILLED if member else NOT_MEMBER)
         if month in wanted:
-            states.append(state)
-    return states
+            states[month] = state
+    return [states[month] for month in months]
 
 
 def person_ledger(person, months: list[str]) -> list[MonthState]:

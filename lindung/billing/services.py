@@ -183,16 +183,25 @@ def run_billing(month: str, user=None) -> BillingReport:
     rates = rate_schedule()
     with transaction.atomic():
         members = billable(month)
-        pairs = set(members.order_by().values_list("programme_id", "payer__kind").distinct())
+        in_month = Membership.objects.filter(start_month__lte=month).filter(
+            Q(end_month__isnull=True) | Q(end_month__gte=month)
+        )
+        payer_programmes = set(in_month.order_by().values_list("payer_id", "programme_id").distinct())
+        kinds = dict(Payer.objects.values_list("pk", "kind"))
+        pairs = {(programme, kinds[payer]) for payer, programme in payer_programmes}
         invoices = {
-            payer_id: Invoice.objects.get_or_create(payer_id=payer_id, month=month)[0].pk
-            for payer_id in members.order_by().values_list("payer_id", flat=True).distinct()
+            payer: Invoice.objects.get_or_create(payer_id=payer, month=month)[0].pk
+            for payer in sorted({payer for payer, _ in payer_programmes})
         }
         removed = repriced = 0
         new_members = members
         if ContributionLine.objects.filter(month=month).exists():
             unpaid = ContributionLine.objects.filter(month=month, payment__isnull=True)
-            removed = unpaid.exclude(membership__in=members.values("pk")).delete()[0]
+            removed = unpaid.filter(
+                Q(membership__start_month__gt=month)
+                | Q(membership__end_month__lt=month)
+                | Q(person__deleted_at__isnull=False)
+            ).delete()[0]
             if pairs:
                 expected = amount_expression(month, pairs, rates, prefix="membership__")
                 stale = unpaid.annotate(expected=expected).exclude(amount=F("expected")).values("pk")
@@ -238,8 +247,8 @@ def refresh_invoices(month: str) -> dict[str, int]:
         for key in invoice:
             invoice[key] += row[key]
         by_programme[row["programme"]] = by_programme.get(row["programme"], 0) + row["total"]
-    for pk in Invoice.objects.filter(month=month).values_list("pk", flat=True):
-        row = invoices.get(pk, {"lines": 0, "total": 0, "paid": 0})
+    Invoice.objects.filter(month=month).exclude(pk__in=invoices).filter(payments__isnull=True).delete()
+    for pk, row in invoices.items():
         Invoice.objects.filter(pk=pk).update(members=members.get(pk, 0), updated_at=timezone.now(), **row)
     return dict(sorted(by_programme.items()))
 

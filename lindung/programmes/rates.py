@@ -100,6 +100,8 @@ def contribution(
     """
     if income is not None and income < 0:
         raise ValueError("income cannot be negative")
+    if payer_kind not in PAYER_KINDS:
+        raise ValueError(f"unknown payer kind {payer_kind!r}")
     amounts = {}
     for programme in programmes:
         rate = rate_for(programme, month, payer_kind, rates)
