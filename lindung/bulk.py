@@ -129,14 +129,15 @@ def read_frame(queryset, schema: dict) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema) if rows else pl.DataFrame(schema=schema)
 
 
-def insert_from_select(model, queryset, columns: dict) -> int:
+def insert_from_select(model, queryset, columns: dict, order_by: Sequence[str] = ()) -> int:
     """INSERT INTO the model's table the rows a query selects, in one statement run by the database.
 
     `columns` maps each field of `model` to an expression over `queryset`'s model. No row passes
-    through Python, which makes this the fastest way to derive one table from another.
+    through Python, which makes this the fastest way to derive one table from another. Rows arriving
+    in the order of the target's indexes (`order_by`) keep index writes sequential.
     """
     aliases = {f"_insert_{i}": expression for i, expression in enumerate(columns.values())}
-    query = queryset.order_by().annotate(**aliases).values_list(*aliases)
+    query = queryset.order_by(*order_by).annotate(**aliases).values_list(*aliases)
     sql, params = query.query.sql_with_params()
     table, cols = _names(model, list(columns))
     with connection.cursor() as cursor:

@@ -224,6 +224,7 @@ def run_billing(month: str, user=None) -> BillingReport:
                     "village": F("person__village_id"),
                     "segment": F("person__segment_id"),
                 },
+                order_by=["pk"],
             )
         by_programme = refresh_invoices(month)
         refresh_membership_status(user=user)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
+from lindung.billing.demo import build_demo_history
 from lindung.keys import var_dir
 from lindung.regions.services import load_regions
 from lindung.registry.models import Person
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             self.step("Demo register", f"building {demo_workers:,} people…")
             demo = load_demo_register(workers=demo_workers, seed=1, today=date.today())
             self.step("Demo register", f"{demo.inserted:,} people inserted")
+            history = build_demo_history(date.today())
+            self.step(
+                "Contributions",
+                f"{history.months} months billed on APBD, Rp {history.billed:,} billed, Rp {history.paid:,} paid",
+            )
         if setup_only:
             return
         worker = subprocess.Popen([sys.executable, "-m", "lindung.cli", "db_worker"])
