@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("lindung.accounts.urls")),
     path("registry/", include("lindung.registry.urls")),
     path("intake/", include("lindung.intake.urls")),
+    path("billing/", include("lindung.billing.urls")),
     path("api/", api.urls),
 ]
