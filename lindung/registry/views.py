@@ -80,6 +80,10 @@ def detail_context(request, person, *, unmasked: bool) -> dict:
     context = {"person": person, "changes": person.changes.select_related("user"), "unmasked": unmasked}
     if request.user.has_perm("accounts.view_auditevent") or request.user.has_perm("registry.view_unmasked_personal_data"):
         context["lookers"] = audit_of(person).filter(action=AuditEvent.Action.VIEW_PERSONAL_DATA)[:20]
+    if request.user.has_perm("billing.view_membership"):
+        from lindung.billing.views import protection_context
+
+        context["protection"] = protection_context(person)
     return context
 
 
