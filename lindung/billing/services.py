@@ -11,8 +11,8 @@ from django.utils import timezone
 from lindung.accounts import audit
 from lindung.billing.ledger import lapse_after
 from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
-from lindung.bulk import insert_from_select, read_frame
-from lindung.months import add_months, month_start
+from lindung.bulk import ANALYZE_AFTER, insert_from_select, read_frame, refresh_statistics
+from lindung.months import add_months, month_start, months_between
 from lindung.programmes.models import Payer
 from lindung.programmes.rates import Rate, rate_for
 from lindung.programmes.services import APBD_PAYER, rate_schedule
@@ -304,7 +304,13 @@ def refresh_membership_status(user=None) -> dict:
         )
     lapsed = lapsed.values("membership")
     to_inactive = Membership.objects.filter(status=MembershipStatus.ACTIVE, pk__in=lapsed)
-    to_active = Membership.objects.filter(status=MembershipStatus.INACTIVE).exclude(pk__in=lapsed)
+    # Inactive ones are few: each is checked month by month (NOT IN over a subquery is slow on PostgreSQL).
+    paid_since = Q()
+    for month in months_between(oldest, latest):
+        paid_since |= ~Exists(
+            ContributionLine.objects.filter(membership=OuterRef("pk"), month=month, payment__isnull=True)
+        )
+    to_active = Membership.objects.filter(paid_since, status=MembershipStatus.INACTIVE)
     _record_changes(to_inactive, MembershipStatus.INACTIVE, latest, f"{months} consecutive unpaid months", user)
     _record_changes(to_active, MembershipStatus.ACTIVE, latest, "arrears paid", user)
     # Neither update changes the other's set: the lapsed ones stay out of to_active.
@@ -349,7 +355,8 @@ def record_payment(
             ).filter(pl.col("amount").cum_sum() <= amount)
             unpaid = unpaid.filter(person_id__lte=per_person["person_id"].max()) if per_person.height else unpaid.none()
         members_paid = unpaid.values("person_id").distinct().count()
-        unpaid.update(payment=payment)
+        if unpaid.update(payment=payment) >= ANALYZE_AFTER:
+            refresh_statistics(ContributionLine)
         payment.allocated = ContributionLine.objects.filter(month=invoice.month, payment=payment).aggregate(
             s=Sum("amount")
         )["s"] or 0
