@@ -13,7 +13,7 @@ from lindung.billing.ledger import lapse_after
 from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
 from lindung.bulk import ANALYZE_AFTER, insert_from_select, read_frame, refresh_statistics
 from lindung.months import add_months, month_start, months_between
-from lindung.programmes.models import Payer
+from lindung.programmes.models import Payer, Programme
 from lindung.programmes.rates import Rate, rate_for
 from lindung.programmes.services import APBD_PAYER, rate_schedule
 
@@ -235,22 +235,32 @@ def run_billing(month: str, user=None) -> BillingReport:
 
 
 def refresh_invoices(month: str) -> dict[str, int]:
-    """Recompute each invoice of the month from its lines; returns the month's total per programme."""
-    lines = ContributionLine.objects.filter(month=month).order_by()
-    per_programme = lines.values("invoice", "programme").annotate(
-        lines=Count("pk"), total=Sum("amount"), paid=Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0)
+    """Recompute each invoice of the month from its lines, in one pass; returns the total per programme."""
+    programmes = list(Programme.objects.values_list("code", flat=True))
+    rows = (
+        ContributionLine.objects.filter(month=month)
+        .order_by()
+        .values("invoice")
+        .annotate(
+            lines=Count("pk"),
+            members=Count("person_id", distinct=True),
+            total=Sum("amount"),
+            paid=Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0),
+            **{f"programme_{code}": Coalesce(Sum("amount", filter=Q(programme_id=code)), 0) for code in programmes},
+        )
     )
-    members = dict(lines.values_list("invoice").annotate(n=Count("person_id", distinct=True)))
-    invoices: dict[int, dict] = {}
     by_programme: dict[str, int] = {}
-    for row in per_programme:
-        invoice = invoices.setdefault(row["invoice"], {"lines": 0, "total": 0, "paid": 0})
-        for key in invoice:
-            invoice[key] += row[key]
-        by_programme[row["programme"]] = by_programme.get(row["programme"], 0) + row["total"]
+    invoices = set()
+    for row in rows:
+        invoices.add(row["invoice"])
+        for code in programmes:
+            if row[f"programme_{code}"]:
+                by_programme[code] = by_programme.get(code, 0) + row[f"programme_{code}"]
+        Invoice.objects.filter(pk=row["invoice"]).update(
+            lines=row["lines"], members=row["members"], total=row["total"], paid=row["paid"], updated_at=timezone.now()
+        )
     Invoice.objects.filter(month=month).exclude(pk__in=invoices).filter(payments__isnull=True).delete()
-    for pk, row in invoices.items():
-        Invoice.objects.filter(pk=pk).update(members=members.get(pk, 0), updated_at=timezone.now(), **row)
+    Invoice.objects.filter(month=month).exclude(pk__in=invoices).update(lines=0, members=0, total=0, paid=0)
     return dict(sorted(by_programme.items()))
 
 
