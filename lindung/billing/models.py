@@ -44,6 +44,10 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
             ),
         ]
+        # Only the few memberships that are not active: status refreshes look for them on every run.
+        indexes = [
+            models.Index(fields=["status"], condition=~Q(status="active"), name="membership_not_active_idx"),
+        ]
         permissions = [("enrol_members", _("Can enrol people in programmes"))]
 
 
