@@ -225,7 +225,8 @@ def document_response(request, pk, kind: str, content_type: str):
     return response
 
 
-@permission_required("billing.view_invoice", raise_exception=True)
+# The workbook lists every member by name (NIK masked): for those who may see people, like the list on screen.
+@permission_required(["billing.view_invoice", "registry.view_person"], raise_exception=True)
 def invoice_xlsx(request, pk):
     return document_response(
         request, pk, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -258,6 +258,9 @@ def test_leaders_see_aggregates_but_no_names_or_nik(client, login, billed, role)
     assert "3216********" not in page
     assert "Peserta belum terlindungi" not in page
     assert "Catat pembayaran" not in page
+    html = response.content.decode()
+    assert reverse("billing:invoice_pdf", args=[billed.pk]) in html
+    assert reverse("billing:invoice_xlsx", args=[billed.pk]) not in html  # the workbook lists members by name
     post = client.post(reverse("billing:invoice", args=[billed.pk]), {"amount": "16800", "paid_on": "2026-01-05"})
     assert post.status_code == 403 and not Payment.objects.exists()
 
