@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from lindung.accounts import audit
-from lindung.billing import ledger
+from lindung.billing import documents, ledger
 from lindung.billing.forms import (
     EnrolForm, PaymentForm, RunBillingForm, StatementYearForm, current_month, rupiah, today,
 )
@@ -213,9 +213,7 @@ def invoice_filename(invoice, suffix: str) -> str:
 
 
 def document_response(request, pk, kind: str, content_type: str):
-    # Downloads: lindung.billing.documents renders the invoice (bytes); each download is audited.
-    from lindung.billing import documents
-
+    """The invoice as a document to sign; each download is audited."""
     invoice = get_object_or_404(Invoice.objects.select_related("payer"), pk=pk)
     content = getattr(documents, f"invoice_{kind}")(invoice)
     filename = invoice_filename(invoice, kind)

@@ -426,3 +426,38 @@ def test_someone_never_enrolled_has_no_strip(client, login, people):
     response = client.get(reverse("registry:person-detail", args=[asep.pk]))
     assert "Belum menjadi peserta program apa pun." in text(response)
     assert not strip_of(response)
+
+
+# Documents to sign -------------------------------------------------------------------------------------
+
+
+def test_an_officer_downloads_the_invoice_as_xlsx_and_pdf_and_each_download_is_audited(client, login, billed):
+    import io
+
+    import openpyxl
+    import pypdf
+
+    login("officer")
+    xlsx = client.get(reverse("billing:invoice_xlsx", args=[billed.pk]))
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Disposition"] == f'attachment; filename="tagihan-{LAST_MONTH}-apbd.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert {"Tagihan", "Peserta"} <= set(workbook.sheetnames)
+    assert workbook["Peserta"].max_row == 2 + 3  # a title, a header and the three members
+    pdf = client.get(reverse("billing:invoice_pdf", args=[billed.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert billed.number in pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    downloads = AuditEvent.objects.filter(action="billing.invoice_download")
+    assert downloads.count() == 2
+
+
+def test_a_leader_gets_the_pdf_of_aggregates_but_not_the_workbook_of_names(client, login, billed):
+    login("leader")
+    assert client.get(reverse("billing:invoice_xlsx", args=[billed.pk])).status_code == 403
+    assert client.get(reverse("billing:invoice_pdf", args=[billed.pk])).status_code == 200
+
+
+def test_a_village_operator_gets_no_invoice(client, login, billed):
+    login("village_operator")
+    assert client.get(reverse("billing:invoice_pdf", args=[billed.pk])).status_code == 403
+    assert client.get(reverse("billing:invoice_xlsx", args=[billed.pk])).status_code == 403
