@@ -16,6 +16,6 @@ def test_every_message_has_an_indonesian_translation():
 def test_the_compiled_catalogue_matches_its_source():
     po = polib.pofile(LOCALE / "id" / "LC_MESSAGES" / "django.po")
     mo = polib.mofile(LOCALE / "id" / "LC_MESSAGES" / "django.mo")
-    compiled = {e.msgid: (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
-    source = {e.msgid: (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in po if not e.obsolete}
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
+    source = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in po if not e.obsolete}
     assert compiled == source, "run: lindung compilemessages -l id"
