@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lindung.intake",
     "lindung.programmes",
     "lindung.billing",
+    "lindung.enrolment",
     "lindung.api",
 ]
 

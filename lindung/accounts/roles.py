@@ -6,13 +6,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
         "accounts.view_auditevent", "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "billing.view_invoice", "billing.view_membership", "billing.run_billing", "billing.add_payment",
-        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule",
+        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule", "programmes.view_budgetline",
+        "programmes.add_budgetline", "programmes.change_budgetline",
+        "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
+        "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
     ],
     "officer": [
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
         "registry.view_unmasked_personal_data", "registry.view_all_areas", "registry.view_overview",
         "billing.view_invoice", "billing.view_membership", "billing.run_billing", "billing.add_payment",
-        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule",
+        "billing.enrol_members", "programmes.view_payer", "programmes.view_raterule", "programmes.view_budgetline",
+        "programmes.add_budgetline", "programmes.change_budgetline",
+        "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
+        "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
     ],
     "village_operator": [
         "registry.view_person", "registry.add_person", "registry.change_person",
@@ -21,10 +27,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "bpjs_officer": [
         "registry.view_overview", "registry.view_all_areas",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
+        "enrolment.view_enrolmentbatch", "enrolment.exchange_bpjs_files",
     ],
     "leader": [
         "registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
+        "enrolment.view_enrolmentbatch", "programmes.view_budgetline",
     ],
 }
 

@@ -12,6 +12,8 @@ MONTH = {"max_length": 7}  # 'YYYY-MM'
 
 
 class MembershipStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("candidate")
+    SUBMITTED = "submitted", _("sent to BPJS")
     ACTIVE = "active", _("active")
     INACTIVE = "inactive", _("inactive (unpaid)")
     ENDED = "ended", _("ended")
@@ -30,6 +32,7 @@ class Membership(models.Model):
     # The income reported to BPJS: the basis of percentage contributions and of JKK benefits. Empty means
     # the programme's minimum basis, as regency-paid schemes report their members.
     declared_income = models.BigIntegerField(_("declared income for contributions (Rp)"), null=True, blank=True)
+    kpj = models.CharField(_("membership number (KPJ)"), max_length=20, blank=True, db_default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False

@@ -111,11 +111,17 @@ def _record_changes(memberships, status: str, month: str, reason: str, user=None
 # The billing run ------------------------------------------------------------------------------------
 
 
+# Candidates and those sent to BPJS are not members yet; an ended membership is billed until its end month.
+BILLED_STATUSES = [MembershipStatus.ACTIVE, MembershipStatus.INACTIVE, MembershipStatus.ENDED]
+
+
 def billable(month: str):
     """Memberships that owe a contribution for `month`."""
-    return Membership.objects.filter(start_month__lte=month, person__deleted_at__isnull=True).filter(
-        Q(end_month__isnull=True) | Q(end_month__gte=month)
-    )
+    return Membership.objects.filter(
+        start_month__lte=month,
+        person__deleted_at__isnull=True,
+        status__in=BILLED_STATUSES,
+    ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
 
 
 def amount_expression(month: str, pairs, rates: tuple[Rate, ...], prefix: str = ""):
@@ -183,9 +189,9 @@ def run_billing(month: str, user=None) -> BillingReport:
     rates = rate_schedule()
     with transaction.atomic():
         members = billable(month)
-        in_month = Membership.objects.filter(start_month__lte=month).filter(
-            Q(end_month__isnull=True) | Q(end_month__gte=month)
-        )
+        in_month = Membership.objects.filter(
+            start_month__lte=month, status__in=BILLED_STATUSES
+        ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
         payer_programmes = set(in_month.order_by().values_list("payer_id", "programme_id").distinct())
         kinds = dict(Payer.objects.values_list("pk", "kind"))
         pairs = {(programme, kinds[payer]) for payer, programme in payer_programmes}
@@ -200,6 +206,7 @@ def run_billing(month: str, user=None) -> BillingReport:
             removed = unpaid.filter(
                 Q(membership__start_month__gt=month)
                 | Q(membership__end_month__lt=month)
+                | ~Q(membership__status__in=BILLED_STATUSES)
                 | Q(person__deleted_at__isnull=False)
             ).delete()[0]
             if pairs:

@@ -72,6 +72,7 @@ class Person(models.Model):
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     income = models.BigIntegerField(_("declared monthly income (Rp)"), null=True, blank=True)
     welfare_decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True)
+    died_on = models.DateField(_("date of death"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
