@@ -233,7 +233,8 @@ def run_billing(month: str, user=None) -> BillingReport:
                 },
                 order_by=["pk"],
             )
-        by_programme = refresh_invoices(month)
+        # Invoices follow their lines; payments keep `paid` current themselves.
+        by_programme = refresh_invoices(month) if added or removed else None
         refresh_membership_status(user=user)
         report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
         if report.changed:
