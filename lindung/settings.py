@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lindung.programmes",
     "lindung.billing",
     "lindung.enrolment",
+    "lindung.claims",
     "lindung.api",
 ]
 
