@@ -235,7 +235,8 @@ def _validate(budget, months, start_month, programmes) -> list[str]:
         month_start(start_month)
     except ValueError:
         raise TargetingError(
-            f"Bulan mulai harus ditulis YYYY-MM: {start_month!r} / the first month must be written YYYY-MM: {start_month!r}"
+            f"Bulan mulai harus ditulis YYYY-MM: {start_month!r} / "
+            f"the first month must be written YYYY-MM: {start_month!r}"
         ) from None
     if isinstance(programmes, str):
         programmes = programmes.split(",")
@@ -313,7 +314,8 @@ def preview(budget: int, months: int, start_month: str, payer: Payer | None = No
         cost=cost,
         cost_per_person=per_person,
         by_kecamatan=by_kecamatan,
-        by_segment={code: by_segment[code] for code in [*order, *sorted(set(by_segment) - set(order))] if code in by_segment},
+        by_segment={code: by_segment[code] for code in [*order, *sorted(set(by_segment) - set(order))]
+                    if code in by_segment},
         outside=_outside(ranking.slice(covered, OUTSIDE_SHOWN)),
         budget_warning=warning_for(payer, start_month, months, cost_by_year, rates) if covered else None,
         ranking=ranking,
@@ -352,7 +354,8 @@ def commit(preview: TargetPreview, user=None, note: str = "", allow_over_budget:
     """
     if preview.covered == 0:
         raise TargetingError(
-            "Anggaran ini tidak mencakup siapa pun: tidak ada yang disimpan / this budget covers nobody: nothing to commit"
+            "Anggaran ini tidak mencakup siapa pun: tidak ada yang disimpan / "
+            "this budget covers nobody: nothing to commit"
         )
     if preview.budget_warning and not allow_over_budget:
         raise TargetingError(preview.budget_warning)

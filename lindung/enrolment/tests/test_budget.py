@@ -48,7 +48,8 @@ def test_a_year_of_the_regency_budget(apbd, worker):
     allocate(apbd, 2026, JKK=500_000, JKM=400_000)
     allocate(apbd, 2027, JKK=1)                       # another year: not counted
     allocate(worker, 2026, JKK=7)                     # another payer: not counted
-    asep, siti, calon, lapsed, gone, removed = (person(n) for n in ("Asep", "Siti", "Calon", "Lalai", "Selesai", "Hapus"))
+    asep, siti, calon, lapsed, gone, removed = (
+        person(n) for n in ("Asep", "Siti", "Calon", "Lalai", "Selesai", "Hapus"))
     enrol(Person.objects.filter(pk__in=[asep.pk, siti.pk]), ["JKK", "JKM"], apbd, "2026-01")  # 12 months each
     member(calon, apbd, "2026-07", "2027-06", status="candidate")                       # 6 months in 2026
     member(lapsed, apbd, "2026-10", status="inactive")                                   # 3 months

@@ -16,7 +16,8 @@ def rupiah_argument(text: str) -> int:
         cleaned = cleaned.replace(separator, "")
     if not cleaned.isdigit():
         raise CommandError(
-            f"Anggaran harus Rupiah bulat, 0 atau lebih: {text!r} / the budget must be whole Rupiah, 0 or more: {text!r}"
+            f"Anggaran harus Rupiah bulat, 0 atau lebih: {text!r} / "
+            f"the budget must be whole Rupiah, 0 or more: {text!r}"
         )
     return int(cleaned)
 
