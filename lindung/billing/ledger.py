@@ -73,7 +73,11 @@ def month_states(months, memberships, lines, lapse_after_months: int) -> list[Mo
 def person_ledger(person, months: list[str]) -> list[MonthState]:
     from lindung.billing.models import ContributionLine
 
-    memberships = list(person.memberships.values_list("pk", "programme_id", "start_month", "end_month"))
+    from lindung.billing.models import BILLED_STATUSES
+
+    memberships = list(
+        person.memberships.filter(status__in=BILLED_STATUSES).values_list("pk", "programme_id", "start_month", "end_month")
+    )
     if not memberships:
         return month_states(months, [], [], lapse_after(max(months)))
     # Months before the first asked for matter too: they decide whether an unpaid month has lapsed.

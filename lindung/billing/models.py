@@ -17,6 +17,12 @@ class MembershipStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     INACTIVE = "inactive", _("inactive (unpaid)")
     ENDED = "ended", _("ended")
+    REJECTED = "rejected", _("rejected by BPJS")
+
+
+# Candidates and those sent to BPJS are not members yet, the rejected never were; an ended membership is
+# billed until its end month.
+BILLED_STATUSES = [MembershipStatus.ACTIVE, MembershipStatus.INACTIVE, MembershipStatus.ENDED]
 
 
 class Membership(models.Model):

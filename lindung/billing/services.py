@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.billing.ledger import lapse_after
-from lindung.billing.models import ContributionLine, Invoice, Membership, MembershipChange, MembershipStatus, Payment
+from lindung.billing.models import (
+    BILLED_STATUSES,
+    ContributionLine,
+    Invoice,
+    Membership,
+    MembershipChange,
+    MembershipStatus,
+    Payment,
+)
 from lindung.bulk import ANALYZE_AFTER, insert_from_select, read_frame, refresh_statistics
 from lindung.months import add_months, month_start, months_between
 from lindung.programmes.models import Payer, Programme
@@ -109,10 +117,6 @@ def _record_changes(memberships, status: str, month: str, reason: str, user=None
 
 
 # The billing run ------------------------------------------------------------------------------------
-
-
-# Candidates and those sent to BPJS are not members yet; an ended membership is billed until its end month.
-BILLED_STATUSES = [MembershipStatus.ACTIVE, MembershipStatus.INACTIVE, MembershipStatus.ENDED]
 
 
 def billable(month: str):

@@ -797,8 +797,8 @@ def _apply(batch: EnrolmentBatch, rows: pl.DataFrame, user=None) -> None:
         1,
         REASON_LENGTH,
     )
-    record_changes(to_end, MembershipStatus.ENDED, first_month, reason, user)
-    to_end.update(status=MembershipStatus.ENDED, end_month=F("start_month"))
+    record_changes(to_end, MembershipStatus.REJECTED, first_month, reason, user)
+    to_end.update(status=MembershipStatus.REJECTED, end_month=F("start_month"))
 
     waiting = BatchMember.objects.filter(batch=batch, status__in=WAITING).exists()
     if not waiting and batch.status != BatchStatus.ANSWERED:

@@ -251,12 +251,12 @@ def test_round_trip_export_answer_reconcile(exported, people, tmp_path):
         assert set(Membership.objects.filter(person=person).values_list("status", "kpj")) == {("active", kpj(number))}
         assert list(MembershipChange.objects.filter(membership__person=person, status="active")
                     .values_list("reason", flat=True)) == ["accepted by BPJS"] * 2
-    # Rejected: explained, and the memberships end in their first month.
+    # Rejected: explained, and the memberships closed in their first month, never billed.
     dedi = BatchMember.objects.get(batch=batch, person=p[2])
     assert (dedi.status, dedi.reason) == ("rejected", "Data NIK tidak sesuai Dukcapil")
     assert set(Membership.objects.filter(person=p[2]).values_list("status", "end_month", "kpj")) == {
-        ("ended", "2026-01", "")}
-    ended = MembershipChange.objects.filter(membership__person=p[2], status="ended")
+        ("rejected", "2026-01", "")}
+    ended = MembershipChange.objects.filter(membership__person=p[2], status="rejected")
     assert set(ended.values_list("reason", flat=True)) == {"rejected by BPJS: Data NIK tidak sesuai Dukcapil"}
     # No answer yet (missing row, invalid rows): still submitted; the outsider is untouched.
     assert statuses(BatchMember, batch=batch, person__in=[p[6], p[8], p[9]]) == ["submitted"]
@@ -301,7 +301,7 @@ def test_round_trip_export_answer_reconcile(exported, people, tmp_path):
     assert [(i["row"], i["column"], i["code"]) for i in report.issues] == [
         (6, "Status", "answer.conflict"), (7, "NIK", "nik.not_in_batch")]
     assert set(Membership.objects.filter(person=p[1]).values_list("status", "kpj")) == {("active", kpj(2))}
-    assert set(Membership.objects.filter(person=p[8]).values_list("status", "end_month")) == {("ended", "2026-01")}
+    assert set(Membership.objects.filter(person=p[8]).values_list("status", "end_month")) == {("rejected", "2026-01")}
     assert MembershipChange.objects.filter(membership__person=p[0]).count() == 4  # submitted, accepted; no more
 
     result = reconciliation(batch)
@@ -319,7 +319,7 @@ def test_round_trip_export_answer_reconcile(exported, people, tmp_path):
     assert batch.status == "answered" and batch.answered_at is not None
     assert reconciliation(batch)["missing"] == []
     assert Membership.objects.filter(status="active").count() == 14  # 7 people x 2 programmes
-    assert Membership.objects.filter(status="ended").count() == 6
+    assert Membership.objects.filter(status="rejected").count() == 6
 
 
 def test_every_row_ends_in_exactly_one_outcome(exported, people, tmp_path):
@@ -398,3 +398,17 @@ def test_bad_input_is_refused_in_both_languages(exported, tmp_path, args, messag
     with pytest.raises(CommandError, match=message) as refused:
         call_command(*args, stdout=StringIO())
     assert " / " in str(refused.value)
+
+
+def test_a_person_bpjs_rejected_is_never_billed(two_villages):
+    from lindung.billing.models import ContributionLine, Membership
+    from lindung.billing.services import run_billing
+    from lindung.programmes.models import Payer
+
+    asep, siti = two_villages
+    apbd = Payer.objects.get(kind="apbd")
+    for person, status in [(asep, "rejected"), (siti, "active")]:
+        Membership.objects.create(person=person, programme_id="JKK", payer=apbd, start_month="2026-01",
+                                  end_month="2026-01" if status == "rejected" else None, status=status)
+    run_billing("2026-01")
+    assert list(ContributionLine.objects.values_list("person_id", flat=True)) == [siti.pk]
