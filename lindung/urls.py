@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("lindung.accounts.urls")),
     path("registry/", include("lindung.registry.urls")),
     path("intake/", include("lindung.intake.urls")),
+    path("enrolment/", include("lindung.enrolment.urls")),
     path("billing/", include("lindung.billing.urls")),
     path("api/", api.urls),
 ]

@@ -84,6 +84,10 @@ def detail_context(request, person, *, unmasked: bool) -> dict:
         from lindung.billing.views import protection_context
 
         context["protection"] = protection_context(person)
+    if request.user.has_perm("enrolment.target_people"):
+        from lindung.enrolment.views import end_membership_form
+
+        context["end_form"] = end_membership_form(person)
     return context
 
 
