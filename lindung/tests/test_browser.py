@@ -26,11 +26,11 @@ ROLE_USERS = [
     ("pimpinan", "leader", []),
 ]
 MENUS = {
-    "admin": ["Ringkasan", "Registrasi", "Impor data", "Iuran", "Log audit", "Akun saya"],
-    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Iuran", "Akun saya"],
+    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Akun saya"],
     "operator": ["Registrasi", "Impor data", "Akun saya"],
-    "bpjs": ["Ringkasan", "Iuran", "Akun saya"],
-    "pimpinan": ["Ringkasan", "Iuran", "Log audit", "Akun saya"],
+    "bpjs": ["Ringkasan", "Kepesertaan", "Iuran", "Akun saya"],
+    "pimpinan": ["Ringkasan", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
 }
 
 
