@@ -200,3 +200,37 @@ def test_an_officer_enrols_runs_billing_and_records_a_payment(running_lindung, b
     after = int(re.match(r"[\d.]+", count.inner_text()).group(0).replace(".", ""))
     assert after < before
     page.close()
+
+
+def test_an_officer_targets_people_under_a_budget_and_commits_the_batch(running_lindung, browser):
+    url, _ = running_lindung
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, url, "petugas", PASSWORD)
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kepesertaan").click()
+    expect(page.get_by_role("heading", name="Penargetan dan kepesertaan")).to_be_visible()
+
+    # JHT paid by the workers themselves: a programme and payer the demo register has no memberships of.
+    page.get_by_role("link", name="Sasar dengan anggaran").click()
+    page.get_by_label("Anggaran (Rp)").fill("1.000.000")
+    expect(page.get_by_label("Jumlah bulan")).to_have_value("12")
+    page.get_by_label("Pembayar").select_option(label="Peserta mandiri")
+    page.get_by_label("JKK — Jaminan Kecelakaan Kerja").uncheck()
+    page.get_by_label("JKM — Jaminan Kematian").uncheck()
+    page.get_by_label("JHT — Jaminan Hari Tua").check()
+    page.get_by_role("button", name="Pratinjau").click()
+
+    # Rp 20,000 a month for twelve months: the budget covers four people, and no allocation is recorded.
+    expect(page.locator("#covered")).to_have_text("4")
+    expect(page.locator("#cost")).to_have_text("Rp 960.000")
+    expect(page.locator("#budget-warning")).to_contain_text("belum ada pagu")
+    expect(page.locator("#outside tr").first).to_be_visible()
+    page.get_by_role("button", name="Simpan: 4 orang").click()
+    expect(page.locator("#id_allow_over_budget_error")).to_contain_text("Centang")
+    page.get_by_label("Saya menerima melebihi alokasi").check()
+    page.get_by_role("button", name="Simpan: 4 orang").click()
+
+    expect(page.get_by_role("heading", name=re.compile(r"^Batch \d+"))).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text("4 orang")
+    expect(page.locator("#members tr")).to_have_count(4)
+    expect(page.locator("#members")).to_contain_text("calon")
+    page.close()
