@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lindung.billing",
     "lindung.enrolment",
     "lindung.claims",
+    "lindung.coverage",
     "lindung.api",
 ]
 

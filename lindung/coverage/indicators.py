@@ -1,0 +1,126 @@
+"""Coverage indicators: how many people the regency protected in a month, and who they are.
+
+Definitions (the protection ledger's, lindung/billing/ledger.py):
+
+- A person is **protected** in a month when at least one of their contribution lines for that month is
+  paid (by any programme and payer). A month not paid is a month not protected: an unpaid or unbilled
+  month counts nobody.
+- Each protected person is counted **once** in every breakdown, so every breakdown adds up to `protected`:
+  - kecamatan and segment are those the person was billed under that month (copied onto the contribution
+    line by the billing run, so figures for a past month do not change when people move); should one
+    person's paid lines of a month carry different values, the lowest code counts;
+  - sex and birth date come from the register (`Person`);
+  - age is the age in whole years on the first day of the month; the bands are 15-24, 25-34, 35-44,
+    45-54 and 55-65 (inclusive), everyone else (younger than 15, older than 65) is "other".
+
+Everything is computed in the database with GROUP BY over the month's paid lines; no person passes through
+Python.
+"""
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count
+
+from lindung.billing.models import ContributionLine
+from lindung.months import month_start, months_between
+from lindung.registry.models import Person
+
+SEXES = ("L", "P")
+AGE_BANDS = (("15-24", 15, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55-65", 55, 65))
+OTHER_AGE = "other"
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (day is the 1st of a month, so it always exists)."""
+    return day.replace(year=day.year - years)
+
+
+def age_band_sql(first_day: date) -> tuple[str, list]:
+    """A CASE expression over `p.birth_date` naming the age band on `first_day`, and its parameters.
+
+    Age >= a on first_day  <=>  birth_date <= first_day - a years; age <= b  <=>  birth_date > first_day - (b+1) years.
+    Comparing dates keeps it the same SQL on SQLite (ISO text) and PostgreSQL (date).
+    """
+    whens, params = [], []
+    for name, low, high in AGE_BANDS:
+        whens.append("WHEN p.birth_date <= %s AND p.birth_date > %s THEN %s")
+        params += [
+            connection.ops.adapt_datefield_value(years_before(first_day, low)),
+            connection.ops.adapt_datefield_value(years_before(first_day, high + 1)),
+            name,
+        ]
+    return f"CASE {' '.join(whens)} ELSE %s END", [*params, OTHER_AGE]
+
+
+def _grouped_counts(month: str) -> list[tuple[str, str, str, str, int]]:
+    """(kecamatan, segment, sex, age band, people) for the people protected in `month`.
+
+    One statement: the month's paid lines are reduced to one row per person, joined to the register, and
+    grouped by all four keys at once (a few thousand rows at most), which the breakdowns then add up.
+    """
+    line = connection.ops.quote_name(ContributionLine._meta.db_table)
+    person = connection.ops.quote_name(Person._meta.db_table)
+    band, band_params = age_band_sql(month_start(month))
+    sql = f"""
+        SELECT c.kecamatan, c.segment, p.sex, {band} AS band, COUNT(*)
+        FROM (
+            SELECT person_id, MIN(SUBSTR(village_id, 1, 8)) AS kecamatan, MIN(segment_id) AS segment
+            FROM {line}
+            WHERE month = %s AND payment_id IS NOT NULL
+            GROUP BY person_id
+        ) c
+        JOIN {person} p ON p.id = c.person_id
+        GROUP BY c.kecamatan, c.segment, p.sex, band
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*band_params, month])
+        return cursor.fetchall()
+
+
+def coverage(month: str) -> dict:
+    """Coverage indicators for `month` ('YYYY-MM'; ValueError otherwise).
+
+    {"month", "protected", "by_kecamatan": {code: n}, "by_segment": {code: n}, "by_sex": {"L": n, "P": n},
+     "by_age_band": {"15-24": n, …, "55-65": n, "other": n}}: `protected` is the number of distinct people
+    with at least one paid contribution line for the month; each breakdown counts each of them once (see the
+    module docstring), so each adds up to `protected`. Kecamatan and segments without protected people are
+    left out; sexes and age bands are always all present.
+    """
+    month_start(month)
+    by_kecamatan: dict[str, int] = {}
+    by_segment: dict[str, int] = {}
+    by_sex = dict.fromkeys(SEXES, 0)
+    by_age_band = dict.fromkeys([name for name, _, _ in AGE_BANDS] + [OTHER_AGE], 0)
+    for kecamatan, segment, sex, band, n in _grouped_counts(month):
+        by_kecamatan[kecamatan] = by_kecamatan.get(kecamatan, 0) + n
+        by_segment[segment] = by_segment.get(segment, 0) + n
+        by_sex[sex] = by_sex.get(sex, 0) + n
+        by_age_band[band] += n
+    return {
+        "month": month,
+        "protected": sum(by_sex.values()),
+        "by_kecamatan": dict(sorted(by_kecamatan.items())),
+        "by_segment": dict(sorted(by_segment.items())),
+        "by_sex": by_sex,
+        "by_age_band": by_age_band,
+    }
+
+
+def trend(first_month: str, last_month: str) -> list[dict]:
+    """People protected in each month from `first_month` to `last_month` inclusive, in one grouped query.
+
+    [{"month": "YYYY-MM", "protected": n}, …]: every month of the range, 0 for a month with nothing paid;
+    the same definition as coverage()["protected"]. Empty when last_month is before first_month.
+    """
+    months = months_between(first_month, last_month)
+    if not months:
+        return []
+    rows = dict(
+        ContributionLine.objects.filter(month__gte=first_month, month__lte=last_month, payment__isnull=False)
+        .order_by()
+        .values("month")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("month", "n")
+    )
+    return [{"month": month, "protected": rows.get(month, 0)} for month in months]
+
