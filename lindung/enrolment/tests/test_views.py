@@ -327,6 +327,8 @@ def test_the_full_round_trip_with_bpjs(client, batch):
     assert export.user.username == "user_officer" and export.target_id == str(batch.pk)
     batch.refresh_from_db()
     assert batch.status == "submitted" and batch.exported_at
+    sent = client.get(url).content.decode()  # before any answer, everyone waits: the members list says it all
+    assert re.search(r'id="rec-sent">3<', sent) and 'id="missing"' not in sent
 
     upload = response_csv(
         (BUDI_NIK, "12345678901", "Diterima", ""),
