@@ -7,6 +7,18 @@ trend("2026-01", "2026-12"). Memory: the peak Python allocation during coverage(
 process's peak RSS (which includes generating the register). The issue's target: 300 ms per dashboard
 request at 1 M members on SQLite.
 
+Measured 2026-11-25 on the shared 2-core machine, other work running (load about 2), seconds:
+
+    database    members    lines  coverage (first, best of 3)  trend   peak RSS
+    sqlite      100 k      200 k  0.44, 0.41                   0.10    312 MB
+    postgres    100 k      200 k  0.33, 0.32                   0.12    257 MB
+    sqlite      1 M        2 M    6.2,  5.6                    1.4     1.1 GB
+    postgres    1 M        2 M    5.9,  5.1                    1.3     1.1 GB
+
+coverage() itself allocates under 1 MB in Python (the peak RSS is the register's generation). Computed live,
+the 1 M figures are an order of magnitude above the 300 ms target: most of the time is reducing 2 M lines to
+one row per person (a sort on SQLite, a hash aggregate spilling to disk at PostgreSQL's default work_mem).
+
 The PostgreSQL cases use their own database, lindung_bench_coverage, so that they do not drop the
 lindung_bench of another benchmark running at the same time.
 
