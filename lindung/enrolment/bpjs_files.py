@@ -300,14 +300,17 @@ def _write_registration(path: Path, layout: Layout, rows: list[list], created: d
     workbook.close()
 
 
-def export_batch(batch: EnrolmentBatch, user=None, today: date | None = None) -> bytes:
+def export_batch(batch: EnrolmentBatch, user=None, today: date | None = None, progress=None) -> bytes:
     """The collective-registration workbook (XLSX) of a batch's members not answered yet, in rank order.
 
     Holds full NIKs (BPJS needs them): audited as "enrolment.export" with the number of rows. Members
     and their memberships go from candidate to submitted (with a history row), the batch to submitted.
-    Exporting again gives the same rows and changes nothing more.
+    Exporting again gives the same rows and changes nothing more. `progress`: an optional
+    callable(fraction, text) told how far it got.
     """
+    progress = progress or _no_progress
     layout = layout_in_force(today or timezone.localdate(), REGISTRATION)
+    progress(0.05, "reading")
     with transaction.atomic():
         batch = EnrolmentBatch.objects.select_for_update().select_related("payer").get(pk=batch.pk)
         rows = registration_rows(batch, layout)
@@ -342,7 +345,14 @@ def export_batch(batch: EnrolmentBatch, user=None, today: date | None = None) ->
             },
         )
         created = timezone.localtime(batch.exported_at).replace(tzinfo=None)
-    return registration_workbook(layout, rows, created=created)
+    progress(0.6, "writing")
+    content = registration_workbook(layout, rows, created=created)
+    progress(1.0, "done")
+    return content
+
+
+def _no_progress(fraction: float, text: str) -> None:
+    pass
 
 
 # Reading the answer ------------------------------------------------------------------------------------
@@ -693,7 +703,8 @@ def earlier_import(batch: EnrolmentBatch, sha256: str) -> AuditEvent | None:
 
 
 def import_response(
-    batch: EnrolmentBatch, path: Path, user=None, filename: str | None = None, today: date | None = None
+    batch: EnrolmentBatch, path: Path, user=None, filename: str | None = None, today: date | None = None,
+    progress=None,
 ) -> ResponseReport:
     """Apply the branch office's answer file to a batch; every row gets one outcome (see the module doc).
 
@@ -701,13 +712,17 @@ def import_response(
     with it ("accepted by BPJS"). Rejected: the member is rejected with the reason, the memberships end
     in their first month ("rejected by BPJS: <reason>"). The batch is answered once nobody is left waiting.
     One transaction; a repeat of a file already imported for this batch changes nothing and says so.
+    `progress`: an optional callable(fraction, text) told how far it got.
     """
+    progress = progress or _no_progress
     path = Path(path)
     filename = filename or path.name
     layout = layout_in_force(today or timezone.localdate(), RESPONSE)
+    progress(0.05, "reading")
     sha = file_sha256(path)
     table = read_response(path, layout)
     lang = language()
+    progress(0.4, "checking and writing")  # what happens in the transaction is seen by others only at its end
     with transaction.atomic():
         batch = EnrolmentBatch.objects.select_for_update().get(pk=batch.pk)
         decision = decide(table, batch, layout)
@@ -730,6 +745,7 @@ def import_response(
                 after={"sha256": sha, "file": filename, **report.counts(),
                        "layout": f"{layout.name} {layout.effective_from}"},
             )
+    progress(1.0, "done")
     return report
 
 

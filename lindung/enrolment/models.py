@@ -102,3 +102,39 @@ class BatchMember(models.Model):
         ordering = ["batch", "rank"]
         constraints = [models.UniqueConstraint(fields=["batch", "person"], name="batchmember_once_per_batch")]
         indexes = [models.Index(fields=["person"], name="batchmember_person_idx")]
+
+
+class BpjsFileJob(models.Model):
+    """A file for BPJS made, or BPJS's answer read, in the background: its progress is kept for the batch page."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("file for BPJS")
+        IMPORT = "import", _("BPJS response")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    batch = models.ForeignKey(EnrolmentBatch, on_delete=models.PROTECT, related_name="file_jobs")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_text = models.CharField(max_length=200, blank=True)
+    # The uploaded answer (import), or the finished workbook (export): under the var folder, mode 0600.
+    stored_as = models.CharField(max_length=300, blank=True, editable=False)
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("BPJS file job")
+
+    def __str__(self):
+        return f"{self.kind} #{self.batch_id} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("target/", views.target, name="target"),
     path("batch/<int:pk>/", views.batch_detail, name="batch"),
     path("batch/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path("batch/<int:pk>/export/<int:job>/", views.batch_export_file, name="batch_export_file"),
     path("batch/<int:pk>/response/", views.batch_response, name="batch_response"),
     path("budget/", views.budget, name="budget"),
     path("policy/", views.policy, name="policy"),

@@ -1,5 +1,6 @@
 """Targeting and enrolment screens: batches, targeting under a budget, one batch and its files for BPJS,
 the budget, eligibility policies, the yearly renewal, and ending a person's membership."""
+import os
 import uuid
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,8 @@ from lindung.enrolment.forms import (
     BudgetLineForm, BudgetYearForm, CommitForm, EndMembershipForm, PolicyForm, RenewForm, ResponseUploadForm,
     TargetForm, this_year,
 )
-from lindung.enrolment.models import BatchMemberStatus, EligibilityPolicy, EnrolmentBatch
+from lindung.enrolment.models import BatchMemberStatus, BpjsFileJob, EligibilityPolicy, EnrolmentBatch
+from lindung.enrolment.tasks import run_export, run_import
 from lindung.keys import var_dir
 from lindung.months import add_months
 from lindung.programmes.models import BudgetLine, Payer
@@ -39,7 +41,6 @@ from lindung.registry.models import Person, Segment
 
 PAGE_SIZE = 25
 BATCHES_PER_PAGE = 20
-ISSUES_SHOWN = 200
 MISSING_SHOWN = 50
 
 # Which field a TargetingError is about, from the first words of its Indonesian half; others go on top.
@@ -214,8 +215,34 @@ def may_see_members(user) -> bool:
     return user.has_perm("registry.view_person") or user.has_perm("enrolment.exchange_bpjs_files")
 
 
-def report_key(batch) -> str:
-    return f"enrolment-response-{batch.pk}"
+def jobs_key(batch) -> str:
+    """The session's list of file jobs this user started for the batch whose outcome they have not seen yet."""
+    return f"enrolment-jobs-{batch.pk}"
+
+
+def file_jobs_context(request, batch) -> dict:
+    """Jobs still running (anybody's), the outcome of the user's own finished ones (shown once), the latest file."""
+    if not request.user.has_perm("enrolment.exchange_bpjs_files"):
+        return {}
+    jobs = batch.file_jobs.select_related("created_by")
+    running = list(jobs.filter(state__in=[BpjsFileJob.State.QUEUED, BpjsFileJob.State.RUNNING])
+                   .order_by("created_at", "id"))
+    waiting = request.session.get(jobs_key(batch), [])
+    finished = {job.pk: job for job in jobs.filter(pk__in=waiting).exclude(pk__in=[j.pk for j in running])}
+    report, failures = None, []
+    for job in sorted(finished.values(), key=lambda j: (j.created_at, j.pk)):
+        if job.state == BpjsFileJob.State.FAILED:
+            failures.append(billing_message(job.error))
+        elif job.kind == BpjsFileJob.Kind.IMPORT:
+            report = job.result
+            messages.success(request, response_summary(job.result))
+    if finished:
+        request.session[jobs_key(batch)] = [pk for pk in waiting if pk not in finished]
+    for job in running:
+        job.kind_label = (_("Making the file for BPJS…") if job.kind == BpjsFileJob.Kind.EXPORT
+                          else _("Reading the BPJS response…"))
+    export = jobs.filter(kind=BpjsFileJob.Kind.EXPORT, state=BpjsFileJob.State.DONE).first()
+    return {"running_jobs": running, "report": report, "job_failures": failures, "export_job": export}
 
 
 @permission_required("enrolment.view_enrolmentbatch", raise_exception=True)
@@ -227,8 +254,8 @@ def batch_detail(request, pk, upload_form=None):
         "batch": batch,
         "counts": [(value, label, counts.get(value, 0)) for value, label in BatchMemberStatus.choices],
         "upload_form": upload_form or ResponseUploadForm(),
-        "report": request.session.pop(report_key(batch), None) if upload_form is None else None,
         "status": status if status in BatchMemberStatus.values else "",
+        **file_jobs_context(request, batch),
     }
     if batch.exported_at:
         reconciliation = bpjs_files.reconciliation(batch)
@@ -252,25 +279,40 @@ def batch_filename(batch) -> str:
     return f"pendaftaran-bpjs-batch-{batch.pk}.xlsx"
 
 
+def start_job(request, batch, kind, **fields) -> BpjsFileJob:
+    job = BpjsFileJob.objects.create(batch=batch, kind=kind, created_by=request.user, **fields)
+    request.session[jobs_key(batch)] = [*request.session.get(jobs_key(batch), []), job.pk]
+    (run_export if kind == BpjsFileJob.Kind.EXPORT else run_import).enqueue(job.pk)
+    return job
+
+
 @require_POST
 @permission_required(["enrolment.view_enrolmentbatch", "enrolment.exchange_bpjs_files"], raise_exception=True)
 def batch_export(request, pk):
-    """The batch as BPJS's collective-registration spreadsheet, with full NIKs (export_batch audits it)."""
+    """Make the batch's collective-registration spreadsheet in the background; the page offers it when done."""
     batch = get_object_or_404(EnrolmentBatch, pk=pk)
-    try:
-        content = bpjs_files.export_batch(batch, user=request.user)
-    except bpjs_files.BpjsFileError as e:
-        messages.error(request, billing_message(e))
-        return redirect("enrolment:batch", pk=batch.pk)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{batch_filename(batch)}"'
-    return response
+    start_job(request, batch, BpjsFileJob.Kind.EXPORT, filename=batch_filename(batch))
+    return redirect(f"{reverse('enrolment:batch', args=[batch.pk])}#bpjs-files")
+
+
+@permission_required(["enrolment.view_enrolmentbatch", "enrolment.exchange_bpjs_files"], raise_exception=True)
+def batch_export_file(request, pk, job):
+    """The finished file for BPJS, with full NIKs: every download is audited."""
+    job = get_object_or_404(BpjsFileJob.objects.select_related("batch"), pk=job, batch_id=pk,
+                            kind=BpjsFileJob.Kind.EXPORT, state=BpjsFileJob.State.DONE)
+    path = Path(job.stored_as)
+    if not job.stored_as or not path.is_file():
+        raise Http404
+    audit.record(AuditEvent.Action.EXPORT_PERSONAL_DATA, target=job.batch,
+                 summary=f"BPJS registration file of batch #{job.batch.pk} downloaded (full NIK)")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.filename or batch_filename(job.batch),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @require_POST
 @permission_required(["enrolment.view_enrolmentbatch", "enrolment.exchange_bpjs_files"], raise_exception=True)
 def batch_response(request, pk):
-    """Read BPJS's answer: membership numbers for the accepted, reasons for the rejected."""
+    """Read BPJS's answer in the background: membership numbers for the accepted, reasons for the rejected."""
     batch = get_object_or_404(EnrolmentBatch, pk=pk)
     form = ResponseUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -278,40 +320,26 @@ def batch_response(request, pk):
         folder = var_dir() / "enrolment" / "responses"
         folder.mkdir(parents=True, exist_ok=True)
         stored = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(stored, "wb") as f:
+        fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it holds full NIKs
+        with os.fdopen(fd, "wb") as f:
             for chunk in upload.chunks():
                 f.write(chunk)
-        try:
-            report = bpjs_files.import_response(batch, stored, user=request.user, filename=Path(upload.name).name)
-        except bpjs_files.BpjsFileError as e:
-            form.add_error("file", billing_message(e))
-        else:
-            request.session[report_key(batch)] = report_for_session(report)
-            messages.success(request, response_summary(report))
-            return redirect(f"{reverse('enrolment:batch', args=[batch.pk])}#response")
+        start_job(request, batch, BpjsFileJob.Kind.IMPORT, stored_as=str(stored), filename=Path(upload.name).name)
+        return redirect(f"{reverse('enrolment:batch', args=[batch.pk])}#response")
     return batch_detail(request, pk, upload_form=form)
 
 
-def report_for_session(report) -> dict:
-    """What the batch page shows of a response report: the counts and the first issues (not every row's outcome)."""
-    data = report.as_json()
-    data.pop("outcomes", None)
-    data["more_issues"] = max(len(data["issues"]) - ISSUES_SHOWN, 0)
-    data["issues"] = data["issues"][:ISSUES_SHOWN]
-    return data
-
-
-def response_summary(report) -> str:
+def response_summary(report: dict) -> str:
     values = {
-        "file": report.file,
-        "rows": number_format(report.rows, force_grouping=True),
-        "accepted": number_format(report.accepted, force_grouping=True),
-        "rejected": number_format(report.rejected, force_grouping=True),
+        "file": report["file"],
+        "rows": number_format(report["rows"], force_grouping=True),
+        "accepted": number_format(report["accepted"], force_grouping=True),
+        "rejected": number_format(report["rejected"], force_grouping=True),
     }
     return ngettext(
         "%(file)s read: %(rows)s row, %(accepted)s accepted, %(rejected)s rejected.",
         "%(file)s read: %(rows)s rows, %(accepted)s accepted, %(rejected)s rejected.",
-        report.rows,
+        report["rows"],
     ) % values
 
 

@@ -4,6 +4,8 @@ import io
 import re
 from datetime import date
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils import timezone
 from lindung.accounts.models import AuditEvent
 from lindung.billing.models import Membership
 from lindung.billing.services import enrol
-from lindung.enrolment.models import BatchMember, EligibilityPolicy, EnrolmentBatch
+from lindung.enrolment.models import BatchMember, BpjsFileJob, EligibilityPolicy, EnrolmentBatch
 from lindung.months import month_of
 from lindung.programmes.models import BudgetLine, Payer
 from lindung.registry.models import Person
@@ -28,6 +30,12 @@ ROLES = ["admin", "officer", "village_operator", "bpjs_officer", "leader"]
 BUDI_NIK = "3216040107850002"
 SITI_NIK = "3216084506900003"
 ASEP_NIK = "3216040506900001"
+
+
+@pytest.fixture(autouse=True)
+def immediate_jobs(settings):
+    """The files for BPJS are background jobs: here they run at once, inside the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -314,17 +322,29 @@ def test_the_batch_page_lists_members_with_masked_nik(client, batch):
     assert "Unduh berkas untuk BPJS" in page and "Unggah jawaban BPJS" in page
 
 
+def exported(client, batch):
+    """Make the file for BPJS (a job, run at once here) and download it from the batch page."""
+    page = client.post(reverse("enrolment:batch_export", args=[batch.pk]), follow=True)
+    found = re.search(r'<p class="actions" id="export-ready"><a class="button" href="([^"]+)"', page.content.decode())
+    assert found, text(page)
+    return client.get(found.group(1))
+
+
 def test_the_full_round_trip_with_bpjs(client, batch):
     import openpyxl
 
     url = reverse("enrolment:batch", args=[batch.pk])
-    download = client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    download = exported(client, batch)
     assert download.status_code == 200
     assert download["Content-Disposition"] == f'attachment; filename="pendaftaran-bpjs-batch-{batch.pk}.xlsx"'
-    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == 1 + 3 and sheet.cell(2, 1).value == BUDI_NIK  # full NIK, rank order
     export = AuditEvent.objects.get(action="enrolment.export")
     assert export.user.username == "user_officer" and export.target_id == str(batch.pk)
+    downloaded = AuditEvent.objects.get(action="export_personal_data")
+    assert downloaded.user.username == "user_officer" and downloaded.target_id == str(batch.pk)
+    job = BpjsFileJob.objects.get(kind="export")
+    assert job.state == "done" and job.result == {"rows": 3} and (Path(job.stored_as).stat().st_mode & 0o777) == 0o600
     batch.refresh_from_db()
     assert batch.status == "submitted" and batch.exported_at
     sent = client.get(url).content.decode()  # before any answer, everyone waits: the members list says it all
@@ -375,15 +395,79 @@ def test_the_same_answer_file_twice_changes_nothing_and_says_so(client, batch):
     assert "sudah pernah dibaca" in text(again)
 
 
-@pytest.mark.parametrize("upload, error", [
-    (SimpleUploadedFile("jawaban.pdf", b"%PDF-1.4"), "CSV, XLSX, XLS"),
-    (SimpleUploadedFile("jawaban.csv", b"Nama,Alamat\nAsep,Bekasi\n"), "judul kolom"),
-])
-def test_a_wrong_answer_file_is_refused_beside_the_field(client, batch, upload, error):
+def test_a_file_of_the_wrong_kind_is_refused_beside_the_field(client, batch):
     client.post(reverse("enrolment:batch_export", args=[batch.pk]))
-    response = client.post(reverse("enrolment:batch_response", args=[batch.pk]), {"file": upload})
-    assert response.status_code == 200 and error in field_error(response, "file")
+    response = client.post(reverse("enrolment:batch_response", args=[batch.pk]),
+                           {"file": SimpleUploadedFile("jawaban.pdf", b"%PDF-1.4")})
+    assert response.status_code == 200 and "CSV, XLSX, XLS" in field_error(response, "file")
+    assert not BpjsFileJob.objects.filter(kind="import").exists()
+
+
+def test_an_answer_file_without_its_columns_fails_clearly_and_changes_nothing(client, batch):
+    client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    response = client.post(reverse("enrolment:batch_response", args=[batch.pk]),
+                           {"file": SimpleUploadedFile("jawaban.csv", b"Nama,Alamat\nAsep,Bekasi\n")}, follow=True)
+    job = BpjsFileJob.objects.get(kind="import")
+    assert job.state == "failed" and " / " in job.error  # Indonesian / English
+    alert = re.findall(r'<p class="flash error" role="alert">(.*?)</p>', response.content.decode(), re.S)
+    assert alert and "judul kolom" in alert[0] and " / " not in alert[0]
     assert not BatchMember.objects.filter(status="accepted").exists()
+    assert "judul kolom" not in text(client.get(reverse("enrolment:batch", args=[batch.pk])))  # said once
+
+
+def test_the_page_shows_the_progress_of_a_running_job_and_refreshes(client, batch):
+    url = reverse("enrolment:batch", args=[batch.pk])
+    BpjsFileJob.objects.create(batch=batch, kind="export", state="queued")
+    BpjsFileJob.objects.create(batch=batch, kind="import", state="running", progress=40,
+                               progress_text="checking and writing", filename="jawaban.csv")
+    response = client.get(url)
+    html = response.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert re.search(r'<progress id="progress-\d+" max="100" value="0">', html)
+    assert re.search(r'<progress id="progress-\d+" max="100" value="40">', html)
+    assert "Membuat berkas untuk BPJS" in text(response) and "Membaca jawaban BPJS" in text(response)
+    assert 'id="export-ready"' not in html
+    BpjsFileJob.objects.update(state="done", progress=100)
+    assert '<meta http-equiv="refresh"' not in client.get(url).content.decode()
+
+
+def test_the_page_shows_the_report_of_a_finished_import_once(client, batch):
+    client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    url = reverse("enrolment:batch", args=[batch.pk])
+    client.post(reverse("enrolment:batch_response", args=[batch.pk]),
+                {"file": response_csv((BUDI_NIK, "12345678901", "Diterima", ""))})
+    job = BpjsFileJob.objects.get(kind="import")
+    assert job.state == "done" and job.result["accepted"] == 1 and "outcomes" not in job.result
+    assert (Path(job.stored_as).stat().st_mode & 0o777) == 0o600
+    html = client.get(url).content.decode()
+    assert re.search(r'id="report-accepted">1<', html) and re.search(r'id="rec-accepted">1<', html)
+    assert 'id="report-rows"' not in client.get(url).content.decode()
+
+
+def test_a_new_file_for_bpjs_replaces_the_earlier_one(client, batch):
+    client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    first = BpjsFileJob.objects.get(kind="export")
+    first_file = Path(first.stored_as)
+    client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    first.refresh_from_db()
+    second = BpjsFileJob.objects.filter(kind="export").latest("id")
+    assert first.stored_as == "" and not first_file.exists() and Path(second.stored_as).is_file()
+    html = client.get(reverse("enrolment:batch", args=[batch.pk])).content.decode()
+    assert reverse("enrolment:batch_export_file", args=[batch.pk, second.pk]) in html
+    assert client.get(reverse("enrolment:batch_export_file", args=[batch.pk, first.pk])).status_code == 404
+
+
+def test_only_file_exchangers_download_the_finished_file(client, batch, login):
+    client.post(reverse("enrolment:batch_export", args=[batch.pk]))
+    job = BpjsFileJob.objects.get(kind="export")
+    file_url = reverse("enrolment:batch_export_file", args=[batch.pk, job.pk])
+    login("leader")
+    assert client.get(file_url).status_code == 403
+    assert not AuditEvent.objects.filter(action="export_personal_data").exists()
+    login("bpjs_officer")
+    assert file_url in client.get(reverse("enrolment:batch", args=[batch.pk])).content.decode()
+    assert client.get(file_url).status_code == 200
+    assert AuditEvent.objects.filter(action="export_personal_data", target_id=str(batch.pk)).count() == 1
 
 
 def test_an_answer_file_too_large_is_refused(client, batch, settings):
@@ -399,8 +483,9 @@ def test_exporting_a_batch_nobody_waits_in_says_so(client, batch):
         (BUDI_NIK, "12345678901", "Diterima", ""), (SITI_NIK, "12345678902", "Diterima", ""),
         (ASEP_NIK, "12345678903", "Diterima", ""))})
     response = client.post(reverse("enrolment:batch_export", args=[batch.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("enrolment:batch", args=[batch.pk])
+    assert response.redirect_chain[-1][0] == reverse("enrolment:batch", args=[batch.pk]) + "#bpjs-files"
     assert "tidak ada peserta" in text(response).lower()
+    assert BpjsFileJob.objects.filter(kind="export").latest("id").state == "failed"
 
 
 def test_a_bpjs_officer_exchanges_files_and_sees_masked_members(client, batch, login):
@@ -409,7 +494,7 @@ def test_a_bpjs_officer_exchanges_files_and_sees_masked_members(client, batch, l
     members = response.content.decode().split('id="members"')[1].split("</tbody>")[0]
     assert "Budi Santoso" in members and "3216********0002" in members
     assert reverse("registry:person-detail", args=[batch.members.first().person_id]) not in members
-    assert client.post(reverse("enrolment:batch_export", args=[batch.pk])).status_code == 200
+    assert exported(client, batch).status_code == 200
 
 
 def test_a_leader_sees_the_figures_but_no_names_and_no_files(client, batch, login):
