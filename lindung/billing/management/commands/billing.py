@@ -6,29 +6,10 @@ from django.db.models import Q
 
 from lindung.billing.models import Invoice
 from lindung.billing.services import BillingError, enrol, record_payment, run_billing, statement
-from lindung.months import month_start
-from lindung.programmes.models import Payer, Programme
+from lindung.management.arguments import month_argument, payer_argument
+from lindung.programmes.models import Programme
 from lindung.regions.models import Region
 from lindung.registry.models import Person, Segment
-
-
-def month_argument(text: str) -> str:
-    try:
-        month_start(text)
-    except ValueError:
-        raise CommandError(f"Bulan harus ditulis YYYY-MM: {text!r} / the month must be written YYYY-MM: {text!r}")
-    return text
-
-
-def payer_argument(text: str) -> Payer:
-    """A payer by id, exact name or kind (when only one payer has that kind)."""
-    payers = Payer.objects.filter(pk=int(text)) if text.isdigit() else Payer.objects.filter(name=text)
-    if not payers and not text.isdigit():
-        payers = Payer.objects.filter(kind=text)
-    if len(payers) != 1:
-        known = ", ".join(f"{p.pk}={p.name} ({p.kind})" for p in Payer.objects.all())
-        raise CommandError(f"Pembayar tidak dikenal / unknown payer {text!r}. Known: {known}")
-    return payers[0]
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from lindung.billing.models import Membership
 from lindung.enrolment.bpjs_files import BpjsFileError, export_batch, import_response, reconciliation
 from lindung.enrolment.lifecycle import END_REASONS, LifecycleError, end_label, end_memberships, renew
 from lindung.enrolment.models import EnrolmentBatch
-from lindung.programmes.models import Payer
+from lindung.management.arguments import payer_argument
 from lindung.registry.models import Person
 
 
@@ -16,17 +16,6 @@ def batch_argument(text: str) -> EnrolmentBatch:
     if batch is None:
         raise CommandError(f"Batch pendaftaran tidak ada: {text!r} / no such enrolment batch: {text!r}")
     return batch
-
-
-def payer_argument(text: str) -> Payer:
-    """A payer by id, exact name or kind (when only one payer has that kind)."""
-    payers = Payer.objects.filter(pk=int(text)) if text.isdigit() else Payer.objects.filter(name=text)
-    if not payers and not text.isdigit():
-        payers = Payer.objects.filter(kind=text)
-    if len(payers) != 1:
-        known = ", ".join(f"{p.pk}={p.name} ({p.kind})" for p in Payer.objects.all())
-        raise CommandError(f"Pembayar tidak dikenal: {text!r} / unknown payer {text!r}. Known: {known}")
-    return payers[0]
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.billing.management.commands.billing import month_argument, payer_argument
+from lindung.management.arguments import month_argument, payer_argument
 from lindung.enrolment.targeting import MAX_MONTHS, TargetingError, preview
 from lindung.enrolment.targeting import commit as commit_batch
 

@@ -1,0 +1,26 @@
+"""Command-line arguments the `lindung` commands share, refused with a message in Indonesian and English."""
+from django.core.management.base import CommandError
+
+from lindung.months import month_start
+
+
+def month_argument(text: str) -> str:
+    """A month written YYYY-MM."""
+    try:
+        month_start(text)
+    except ValueError:
+        raise CommandError(f"Bulan harus ditulis YYYY-MM: {text!r} / the month must be written YYYY-MM: {text!r}") from None
+    return text
+
+
+def payer_argument(text: str):
+    """A payer by id, exact name or kind (when only one payer has that kind)."""
+    from lindung.programmes.models import Payer
+
+    payers = Payer.objects.filter(pk=int(text)) if text.isdigit() else Payer.objects.filter(name=text)
+    if not payers and not text.isdigit():
+        payers = Payer.objects.filter(kind=text)
+    if len(payers) != 1:
+        known = ", ".join(f"{p.pk}={p.name} ({p.kind})" for p in Payer.objects.all())
+        raise CommandError(f"Pembayar tidak dikenal: {text!r} / unknown payer {text!r}. Known: {known}")
+    return payers[0]
