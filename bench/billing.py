@@ -16,7 +16,7 @@ import random
 import resource
 import time
 
-from fresh import run_fresh
+from fresh import load_bench_register, run_fresh
 
 
 def run_case(members: int) -> dict:
@@ -25,29 +25,15 @@ def run_case(members: int) -> dict:
     django.setup()
     from datetime import date
 
-    from django.core.management import call_command
     from django.db import connection
 
     from lindung.billing import ledger
     from lindung.billing.models import Invoice
     from lindung.billing.services import enrol, record_payment, run_billing
     from lindung.programmes.models import Payer
-    from lindung.regions.models import Level, Region
-    from lindung.regions.services import load_regions, villages_of
-    from lindung.registry.demo import generate_register
     from lindung.registry.models import Person
-    from lindung.registry.services import DEMO_MIGRANT_REGENCIES, insert_register
 
-    call_command("migrate", verbosity=0)
-    load_regions()
-    villages = list(villages_of().values_list("code", "name"))
-    others = list(
-        Region.objects.filter(level=Level.DISTRICT, parent_id__in=DEMO_MIGRANT_REGENCIES).values_list("code", flat=True)
-    )
-    insert_register(
-        generate_register(workers=members, seed=1, villages=villages, other_districts=others, today=date(2026, 1, 1)),
-        source="bench",
-    )
+    load_bench_register(members, date(2026, 1, 1))
     timings = {}
 
     slowest = []

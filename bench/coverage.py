@@ -29,23 +29,13 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
 
-import fresh
-from fresh import run_fresh
+from fresh import load_bench_register, run_fresh
 
-fresh.POSTGRES = "postgres://postgres@127.0.0.1:5432/lindung_bench_coverage"
-
-
-def fresh_postgres() -> None:
-    for sql in ("DROP DATABASE IF EXISTS lindung_bench_coverage", "CREATE DATABASE lindung_bench_coverage"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
-
-
-fresh.fresh_postgres = fresh_postgres
+POSTGRES_NAME = "lindung_bench_coverage"
 
 
 def run_case(members: int) -> dict:
@@ -54,29 +44,15 @@ def run_case(members: int) -> dict:
     django.setup()
     from datetime import date
 
-    from django.core.management import call_command
     from django.db import connection
 
     from lindung.billing.models import Invoice
     from lindung.billing.services import enrol, record_payment, run_billing
     from lindung.coverage.indicators import coverage, trend
     from lindung.programmes.models import Payer
-    from lindung.regions.models import Level, Region
-    from lindung.regions.services import load_regions, villages_of
-    from lindung.registry.demo import generate_register
     from lindung.registry.models import Person
-    from lindung.registry.services import DEMO_MIGRANT_REGENCIES, insert_register
 
-    call_command("migrate", verbosity=0)
-    load_regions()
-    villages = list(villages_of().values_list("code", "name"))
-    others = list(
-        Region.objects.filter(level=Level.DISTRICT, parent_id__in=DEMO_MIGRANT_REGENCIES).values_list("code", flat=True)
-    )
-    insert_register(
-        generate_register(workers=members, seed=1, villages=villages, other_districts=others, today=date(2026, 1, 1)),
-        source="bench",
-    )
+    load_bench_register(members, date(2026, 1, 1))
     started = time.perf_counter()
     enrol(Person.objects.all(), ["JKK", "JKM"], Payer.objects.get(kind="apbd"), "2026-01")
     report = run_billing("2026-01")
@@ -132,7 +108,7 @@ def main():
     )
     for database in args.databases.split(","):
         for members in (int(s) for s in args.sizes.split(",")):
-            r = run_fresh(__file__, database, str(members))
+            r = run_fresh(__file__, database, str(members), postgres_name=POSTGRES_NAME)
             print(
                 f"{database:<10} {members:>10,} {r['lines']:>10,} {r['setup_s']:>8.1f} {r['coverage_first_s']:>8.3f} "
                 f"{r['coverage_s']:>11.3f} {r['trend_s']:>8.3f} {r['coverage_peak_mb']:>8.2f} {r['peak_rss_mb']:>8,.0f}",
