@@ -32,6 +32,17 @@ def make_user(db):
 
 
 @pytest.fixture
+def login(client, make_user):
+    """login("officer"): a user in that role (a village operator serves Sukawijaya), logged in on `client`."""
+    def as_role(role, villages=()):
+        villages = villages or (["32.16.04.2001"] if role == "village_operator" else [])
+        user = make_user(f"user_{role}", role, villages=villages)
+        client.force_login(user)
+        return user
+    return as_role
+
+
+@pytest.fixture
 def two_villages(db):
     """Two people in two villages: Asep lives in Sukawijaya (Tambelang), Siti in Telaga Asih (Cikarang Barat)."""
     from lindung.registry.services import create_person

@@ -14,6 +14,7 @@ from lindung.months import add_months, month_of
 from lindung.programmes.models import Payer
 from lindung.registry.models import Person
 from lindung.registry.services import create_person
+from lindung.tests.pages import text, flashes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,25 +46,6 @@ def billed(people, apbd):
     run_billing(LAST_MONTH)
     run_billing(THIS_MONTH)
     return Invoice.objects.get(month=LAST_MONTH, payer=apbd)
-
-
-@pytest.fixture
-def login(client, make_user):
-    def as_role(role, villages=()):
-        villages = villages or (["32.16.04.2001"] if role == "village_operator" else [])
-        user = make_user(f"user_{role}", role, villages=villages)
-        client.force_login(user)
-        return user
-    return as_role
-
-
-def text(response) -> str:
-    """The page's visible text, tags removed, whitespace collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-def flashes(response) -> list[str]:
-    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<p class="flash [^"]*" role="status">(.*?)</p>', response.content.decode(), re.S)]
 
 
 # Who reaches what -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from lindung.months import month_of
 from lindung.programmes.models import BudgetLine, Payer
 from lindung.registry.models import Person
 from lindung.registry.services import create_person
+from lindung.tests.pages import text, flashes, field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -58,30 +59,6 @@ def apbd():
 def allocated(apbd):
     """Enough APBD budget in the targeted year for everyone."""
     return BudgetLine.objects.create(payer=apbd, fiscal_year=NEXT_YEAR, programme_id="JKK", amount=10_000_000)
-
-
-@pytest.fixture
-def login(client, make_user):
-    def as_role(role, villages=()):
-        villages = villages or (["32.16.04.2001"] if role == "village_operator" else [])
-        user = make_user(f"user_{role}", role, villages=villages)
-        client.force_login(user)
-        return user
-    return as_role
-
-
-def text(response) -> str:
-    """The page's visible text, tags removed, whitespace collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-def flashes(response) -> list[str]:
-    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<p class="flash [^"]*" role="status">(.*?)</p>', response.content.decode(), re.S)]
-
-
-def field_error(response, field) -> str | None:
-    found = re.search(rf'id="id_{field}_error" role="alert">(.*?)</div>', response.content.decode(), re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip() if found else None
 
 
 def choices(**changes) -> dict:
