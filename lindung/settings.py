@@ -85,7 +85,10 @@ def database_from_url(url: str) -> dict:
             # WAL lets the web server read while the job worker writes.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
-                "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"  # 256 MB: bulk writes touch many index pages
+                "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; "  # 256 MB: bulk writes touch many index pages
+                # Reading pages through a memory map instead of copying them halves the time of a scan over the
+                # million-row register (the billing run reads every member's village); 2 GB is SQLite's ceiling.
+                "PRAGMA mmap_size=2147418112;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

@@ -69,6 +69,9 @@ def enrol(
                     "start_month": Value(start_month),
                     "status": Value(MembershipStatus.ACTIVE.value),
                     "declared_income": F("income") if declared_income else Value(None, output_field=BigIntegerField()),
+                    "village": F("village_id"),
+                    "segment": F("segment_id"),
+                    "in_register": Value(True),
                     "created_at": Value(timezone.now()),
                     "created_by": Value(user.pk if user else None, output_field=IntegerField()),
                 },
@@ -123,7 +126,7 @@ def billable(month: str):
     """Memberships that owe a contribution for `month`."""
     return Membership.objects.filter(
         start_month__lte=month,
-        person__deleted_at__isnull=True,
+        in_register=True,
         status__in=BILLED_STATUSES,
     ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
 
@@ -211,7 +214,7 @@ def run_billing(month: str, user=None) -> BillingReport:
                 Q(membership__start_month__gt=month)
                 | Q(membership__end_month__lt=month)
                 | ~Q(membership__status__in=BILLED_STATUSES)
-                | Q(person__deleted_at__isnull=False)
+                | Q(membership__in_register=False)
             ).delete()[0]
             if pairs:
                 expected = amount_expression(month, pairs, rates, prefix="membership__")
@@ -232,8 +235,8 @@ def run_billing(month: str, user=None) -> BillingReport:
                     "programme": F("programme_id"),
                     "month": Value(month),
                     "amount": amount_expression(month, pairs, rates),
-                    "village": F("person__village_id"),
-                    "segment": F("person__segment_id"),
+                    "village": F("village_id"),
+                    "segment": F("segment_id"),
                 },
                 order_by=["pk"],
             )

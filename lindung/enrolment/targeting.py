@@ -413,6 +413,9 @@ def commit(preview: TargetPreview, user=None, note: str = "", allow_over_budget:
                     "programme": Value(programme),
                     "payer": Value(payer.pk),
                     "start_month": Value(preview.start_month),
+                    "village": F("person__village_id"),
+                    "segment": F("person__segment_id"),
+                    "in_register": Value(True),  # only people in the register are targeted
                     "end_month": Value(end_month),
                     "status": Value(MembershipStatus.CANDIDATE.value),
                     "created_at": Value(now),
