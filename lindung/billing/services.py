@@ -371,7 +371,11 @@ def record_payment(
         unpaid = ContributionLine.objects.filter(month=invoice.month, invoice=invoice, payment__isnull=True)
         if area is not None:
             unpaid = unpaid.filter(Q(village_id=area.code) | Q(village__code__startswith=f"{area.code}."))
-        owed = unpaid.aggregate(s=Sum("amount"))["s"] or 0
+        unpaid_now = unpaid.aggregate(owed=Sum("amount"), lines=Count("pk"))
+        owed = unpaid_now["owed"] or 0
+        # The distinct count is a second pass over every line: skipped when the answer is already known.
+        if unpaid_now["lines"] == invoice.lines:
+            members_paid = invoice.members
         if amount < owed:
             # Whole members in registration order, as many as the money covers.
             per_person = read_frame(
@@ -379,7 +383,9 @@ def record_payment(
                 {"person_id": pl.Int64, "amount": pl.Int64},
             ).filter(pl.col("amount").cum_sum() <= amount)
             unpaid = unpaid.filter(person_id__lte=per_person["person_id"].max()) if per_person.height else unpaid.none()
-        members_paid = unpaid.values("person_id").distinct().count()
+            members_paid = per_person.height
+        elif unpaid_now["lines"] != invoice.lines:
+            members_paid = unpaid.values("person_id").distinct().count()
         if unpaid.update(payment=payment) >= ANALYZE_AFTER:
             refresh_statistics(ContributionLine)
         payment.allocated = ContributionLine.objects.filter(month=invoice.month, payment=payment).aggregate(

@@ -195,6 +195,18 @@ def test_a_partial_payment_from_the_form_shrinks_the_unprotected_list(client, lo
     assert AuditEvent.objects.filter(action="billing.payment", user=user).exists()
 
 
+@pytest.mark.parametrize("payments, members_paid", [
+    ([3 * PER_MEMBER], [3]),
+    ([40_000, PER_MEMBER], [2, 1]),
+    ([PER_MEMBER, 2 * PER_MEMBER], [1, 2]),
+])
+def test_the_audit_log_counts_the_members_each_payment_paid(billed, payments, members_paid):
+    for amount in payments:
+        record_payment(Invoice.objects.get(pk=billed.pk), amount, timezone.localdate())
+    logged = AuditEvent.objects.filter(action="billing.payment").order_by("pk").values_list("after", flat=True)
+    assert [after["members_paid"] for after in logged] == members_paid
+
+
 def test_a_payment_for_one_kecamatan_pays_only_its_members(client, login, billed):
     login("officer")
     url = reverse("billing:invoice", args=[billed.pk])
