@@ -3,28 +3,27 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
-from lindung.billing.forms import MonthField, rupiah
+from lindung.billing.forms import MonthField
 from lindung.billing.views import billing_message as in_language, month_label
 from lindung.claims import checklist, protection
 from lindung.claims.forms import DocumentForm, IncidentForm, StatusFileForm, StatusForm
 from lindung.claims.models import ClaimStatus, Incident
-from lindung.claims.services import ClaimError, claims_totals, report_incident, stalled_claims, store_document
-from lindung.claims.services import change_status
+from lindung.claims.services import (
+    ClaimError, change_status, claims_totals, report_incident, stalled_claims, store_document,
+)
 from lindung.claims.status_file import StatusFileError, import_status_file
-from lindung.months import add_months, month_of, month_start
+from lindung.months import month_of
 from lindung.regions.models import Region
 from lindung.registry.models import Person
 from lindung.registry.services import search_people
@@ -250,7 +249,7 @@ def totals(request):
     try:
         first = first_field.clean(request.GET.get("from") or f"{today.year}-01")
         last = last_field.clean(request.GET.get("until") or month_of(today))
-    except Exception:
+    except ValidationError:
         first, last = f"{today.year}-01", month_of(today)
         messages.error(request, _("Months are written YYYY-MM."))
     rows = claims_totals(first, last)

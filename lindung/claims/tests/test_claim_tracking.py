@@ -1,5 +1,4 @@
 """A claim from reported to paid or rejected: documents, status steps, BPJS's status file, reminders, totals."""
-import io
 import json
 import os
 import stat
@@ -241,3 +240,30 @@ def test_totals_by_programme_month_and_kecamatan(two_claims, history):
     assert claims_totals("2025-08", "2025-08") == [
         {"programme": "JKM", "month": "2025-08", "kecamatan": "32.16.04", "claims": 1, "paid": 42_000_000}]
     assert claims_totals("2025-01", "2025-06") == []
+
+
+# How a status file writes amounts and dates ---------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lindung.claims.status_file import _amount, _date  # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_an_amount_reads_back_however_it_is_grouped(amount):
+    dotted = f"{amount:,}".replace(",", ".")
+    for written in (str(amount), f"{amount:,}", dotted, f"Rp {dotted}", f"Rp. {dotted}", f"{float(amount)!r}"):
+        assert _amount(written) == amount
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_date_reads_back_in_each_written_form(day):
+    for written in (day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%d-%m-%Y"), f"{day.isoformat()} 00:00:00"):
+        assert _date(written, date(2000, 1, 1)) == day
+
+
+@pytest.mark.parametrize("written", ["sejuta", "42 juta", "-5", "1e6", "Rp"])
+def test_an_amount_that_is_not_rupiah_is_explained(written):
+    with pytest.raises(ClaimError, match="Jumlah bukan angka Rupiah.*/ the amount is not a Rupiah number"):
+        _amount(written)
