@@ -85,6 +85,12 @@ def report_incident(person, *, kind: str, occurred_on: date, place: str, contact
     today = today or timezone.localdate()
     if occurred_on > today:
         raise ClaimError(f"Tanggal kejadian {occurred_on} belum terjadi / the incident date {occurred_on} is in the future")
+    if kind != IncidentKind.WORK_ACCIDENT:
+        earlier = Incident.objects.filter(person=person).exclude(kind=IncidentKind.WORK_ACCIDENT) \
+            .exclude(status=ClaimStatus.REJECTED).first()
+        if earlier is not None:
+            raise ClaimError(f"Kematian orang ini sudah dilaporkan sebagai {earlier.number} / "
+                             f"this person's death was already reported as {earlier.number}")
     protection = check_protection(person, kind, occurred_on)
     result = expected_benefit(person, kind, occurred_on, protection, children=children,
                               incapacity_months=incapacity_months, disability_percent=disability_percent)
@@ -107,6 +113,35 @@ def report_incident(person, *, kind: str, occurred_on: date, place: str, contact
         if kind != IncidentKind.WORK_ACCIDENT:
             record_death(person, occurred_on, user=user, end_memberships=end_memberships)
     return incident
+
+
+def check_again(incident: Incident, *, user=None) -> bool:
+    """The coverage check and the expected benefit once more, e.g. after the month was billed or a late
+    payment recorded; only for an open claim. True when anything changed (written to the history)."""
+    if incident.closed:
+        raise ClaimError(f"Klaim {incident.number} sudah ditutup / claim {incident.number} is closed")
+    protection = check_protection(incident.person, incident.kind, incident.occurred_on)
+    result = expected_benefit(incident.person, incident.kind, incident.occurred_on, protection,
+                              children=incident.children, incapacity_months=incident.incapacity_months,
+                              disability_percent=incident.disability_percent)
+    fields = {"protected": protection.protected, "coverage": protection.as_json(),
+              "expected_amount": result.total if result else 0,
+              "expected_parts": result.as_json()["parts"] if result else []}
+    before = {name: getattr(incident, name) for name in fields}
+    if before == fields:
+        return False
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(incident, name, value)
+        incident.save(update_fields=list(fields))
+        ClaimStep.objects.create(incident=incident, status=incident.status, on=timezone.localdate(), user=user,
+                                 amount=incident.expected_amount, source="screen",
+                                 note=f"pemeriksaan ulang / checked again: {protection.reason}")
+        audit.record(AuditEvent.Action.UPDATE, target=incident, user=user,
+                     summary=f"{incident.number}: coverage checked again ({protection.reason})",
+                     before={"protected": before["protected"], "expected": before["expected_amount"]},
+                     after={"protected": protection.protected, "expected": incident.expected_amount})
+    return True
 
 
 def record_death(person, died_on: date, *, user=None, end_memberships: bool = True) -> None:

@@ -20,7 +20,7 @@ from lindung.claims import checklist, protection
 from lindung.claims.forms import DocumentForm, IncidentForm, StatusFileForm, StatusForm
 from lindung.claims.models import ClaimStatus, Incident
 from lindung.claims.services import (
-    ClaimError, change_status, claims_totals, report_incident, stalled_claims, store_document,
+    ClaimError, change_status, check_again, claims_totals, report_incident, stalled_claims, store_document,
 )
 from lindung.claims.status_file import StatusFileError, import_status_file
 from lindung.months import month_of
@@ -169,6 +169,20 @@ def reveal(request, pk):
     audit.record(AuditEvent.Action.VIEW_PERSONAL_DATA, target=incident,
                  summary=f"contact of {incident.number} ({incident.person.full_name})")
     return render(request, "claims/detail.html", detail_context(request, incident, unmasked=True))
+
+
+@require_POST
+@permission_required("claims.change_incident", raise_exception=True)
+def recheck(request, pk):
+    incident = incident_in_scope(request, pk)
+    try:
+        changed = check_again(incident, user=request.user)
+    except ClaimError as e:
+        messages.error(request, in_language(e))
+    else:
+        messages.success(request, _("Coverage checked again: changed.") if changed
+                         else _("Coverage checked again: nothing changed."))
+    return redirect("claims:detail", pk=incident.pk)
 
 
 @require_POST

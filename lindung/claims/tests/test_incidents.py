@@ -179,3 +179,31 @@ def test_an_incident_in_the_future_is_refused(asep):
     with pytest.raises(ClaimError, match="future"):
         report(asep, day=date(2025, 7, 1), today=date(2025, 6, 30))
     assert not Incident.objects.exists()
+
+
+def test_a_claim_is_checked_again_once_the_month_is_billed_and_paid(asep, history, apbd):
+    from datetime import date as day
+
+    from lindung.billing.models import Invoice
+    from lindung.billing.services import record_payment, run_billing
+    from lindung.claims.services import check_again
+
+    history(asep, "2025-01", paid=["2025-05"])
+    incident = report(asep, end_memberships=False)
+    assert (incident.protected, incident.expected_amount) == (False, 0)
+    assert not check_again(incident)  # nothing new yet
+    run_billing("2025-06")
+    invoice = Invoice.objects.get(month="2025-06", payer=apbd)
+    record_payment(invoice, invoice.total, day(2025, 7, 15))
+    assert check_again(incident)
+    incident.refresh_from_db()
+    assert (incident.protected, incident.expected_amount) == (True, 42_000_000)
+    assert incident.steps.last().note == "pemeriksaan ulang / checked again: protected"
+
+
+def test_a_death_is_reported_once(asep, history):
+    history(asep, "2022-05", paid=["2025-06"])
+    first = report(asep)
+    with pytest.raises(ClaimError, match=f"already reported as {first.number}"):
+        report(asep, kind="work_death")
+    assert Incident.objects.count() == 1

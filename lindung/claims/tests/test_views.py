@@ -205,3 +205,16 @@ def test_the_stalled_list_and_the_totals(client, login, claim):
     totals = text(client.get(reverse("claims:totals"), {"from": "2025-07", "until": "2025-07"}))
     assert "1 klaim dibayar, seluruhnya Rp 42.000.000." in totals
     assert "Juli 2025 JKM Tambelang 1 Rp 42.000.000" in totals
+
+
+def test_an_officer_checks_the_coverage_again(client, login, asep, history):
+    history(asep, "2025-01", paid=["2025-05"])
+    incident = report_incident(asep, kind="death", occurred_on=date(2025, 6, 10), place="Rumah", contact_name="Ujang",
+                               end_memberships=False)
+    login("bpjs_officer")
+    assert client.post(reverse("claims:recheck", args=[incident.pk])).status_code == 403
+    login("officer")
+    page = client.get(reverse("claims:detail", args=[incident.pk]))
+    assert "Belum dapat dipastikan: tagihan Juni 2025 belum dibuat." in text(page)
+    response = client.post(reverse("claims:recheck", args=[incident.pk]), follow=True)
+    assert flashes(response) == ["Perlindungan diperiksa ulang: tidak ada perubahan."]
