@@ -240,6 +240,9 @@ def test_totals_by_programme_month_and_kecamatan(two_claims, history):
     assert claims_totals("2025-08", "2025-08") == [
         {"programme": "JKM", "month": "2025-08", "kecamatan": "32.16.04", "claims": 1, "paid": 42_000_000}]
     assert claims_totals("2025-01", "2025-06") == []
+    out = StringIO()
+    call_command("claims", "totals", "--from", "2025-08", "--until", "2025-08", "--json", stdout=out)
+    assert json.loads(out.getvalue())["rows"] == claims_totals("2025-08", "2025-08")
 
 
 # How a status file writes amounts and dates ---------------------------------------------------------------

@@ -59,6 +59,10 @@ class Command(BaseCommand):
         est.add_argument("--json", action="store_true")
         remind = sub.add_parser("remind", help="open claims whose status has not moved for longer than the policy allows")
         remind.add_argument("--json", action="store_true")
+        totals = sub.add_parser("totals", help="claims paid and the amount by programme, month and kecamatan")
+        totals.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+        totals.add_argument("--until", dest="last", required=True, help="YYYY-MM")
+        totals.add_argument("--json", action="store_true")
         status = sub.add_parser("import-status", help="apply a claim status file from BPJS (CSV or XLSX)")
         status.add_argument("file")
         status.add_argument("--json", action="store_true")
@@ -138,3 +142,14 @@ class Command(BaseCommand):
             for o in result.outcomes:
                 self.stdout.write(f"  row {o['row']}: {o['outcome']} {o['claim']} {o['message_en']}")
         return report
+
+    def do_totals(self, first, last, json, **options):
+        from lindung.claims.services import claims_totals
+        from lindung.management.arguments import month_argument
+
+        rows = claims_totals(month_argument(first), month_argument(last))
+        if not json:
+            for r in rows:
+                self.stdout.write(f"{r['month']}  {r['programme']:<4} {r['kecamatan']}  {r['claims']:>6}  {rp(r['paid']):>18}")
+            self.stdout.write(f"{sum(r['claims'] for r in rows)} claims paid, {rp(sum(r['paid'] for r in rows))}")
+        return {"from": first, "until": last, "rows": rows}
