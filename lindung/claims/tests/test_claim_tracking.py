@@ -270,3 +270,15 @@ def test_a_date_reads_back_in_each_written_form(day):
 def test_an_amount_that_is_not_rupiah_is_explained(written):
     with pytest.raises(ClaimError, match="Jumlah bukan angka Rupiah.*/ the amount is not a Rupiah number"):
         _amount(written)
+
+
+def test_lindung_claims_import_status_as_a_script_calls_it(two_claims, tmp_path):
+    claim, _other = two_claims
+    path = write_csv(tmp_path, "NIK,Status,Keterangan\n3216040506900001,ditolak,KK tidak sesuai\n")
+    out = StringIO()
+    call_command("claims", "import-status", str(path), "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["rows"], report["changed"]) == (1, 1)
+    assert report["outcomes"][0]["claim"] == claim.number and report["outcomes"][0]["outcome"] == "changed"
+    with pytest.raises(Exception, match="no such file"):
+        call_command("claims", "import-status", str(tmp_path / "missing.csv"))
