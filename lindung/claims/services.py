@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import CharField, Count, Sum
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from lindung.accounts import audit
@@ -294,12 +294,13 @@ def claims_totals(first_month: str, last_month: str) -> list[dict]:
         Incident.objects.filter(status=ClaimStatus.PAID, paid_on__gte=month_start(first_month),
                                 paid_on__lt=month_start(add_months(last_month, 1)))
         .order_by()
-        .annotate(paid_month=TruncMonth("paid_on"), kecamatan=Substr("village_id", 1, 8))
+        # The month as text, 'YYYY-MM' of the ISO date: cheaper than TruncMonth, a Python function on SQLite.
+        .annotate(paid_month=Substr(Cast("paid_on", CharField()), 1, 7), kecamatan=Substr("village_id", 1, 8))
         .values("programme_id", "paid_month", "kecamatan")
         .annotate(claims=Count("id"), paid=Sum("paid_amount"))
     )
     return sorted(
-        ({"programme": r["programme_id"], "month": month_of(r["paid_month"]), "kecamatan": r["kecamatan"],
+        ({"programme": r["programme_id"], "month": r["paid_month"], "kecamatan": r["kecamatan"],
           "claims": r["claims"], "paid": r["paid"]} for r in rows),
         key=lambda r: (r["month"], r["programme"], r["kecamatan"]),
     )

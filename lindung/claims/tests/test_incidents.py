@@ -207,3 +207,13 @@ def test_a_death_is_reported_once(asep, history):
     with pytest.raises(ClaimError, match=f"already reported as {first.number}"):
         report(asep, kind="work_death")
     assert Incident.objects.count() == 1
+
+
+def test_a_work_accident_with_a_partial_disability(asep, history):
+    from decimal import Decimal
+
+    history(asep, "2024-01", paid=["2025-06"], income=2_000_000)
+    incident = report(asep, kind="work_accident", disability_percent=Decimal("12.5"))
+    # Table 12.5 % x 80 months x Rp 2,000,000.
+    assert incident.expected_amount == 20_000_000
+    assert Incident.objects.get(pk=incident.pk).disability_percent == Decimal("12.50")
