@@ -30,6 +30,11 @@ SIGNATURES = (
 )
 
 
+# A status in the Indonesian half of a ClaimError ('Indonesian / English', whatever the reader's language).
+STATUS_ID = {"reported": "dilaporkan", "documents_complete": "berkas lengkap", "submitted": "diajukan ke BPJS",
+             "paid": "dibayar", "rejected": "ditolak"}
+
+
 class ClaimError(ValueError):
     """Bad input for a claim, with a message 'Indonesian / English'."""
 
@@ -243,11 +248,11 @@ def change_status(incident: Incident, status: str, *, on: date, amount: int | No
             return False
     if incident.closed:
         raise ClaimError(
-            f"Klaim sudah {ClaimStatus(incident.status).label} dan ditutup; tidak dapat diubah menjadi "
-            f"{ClaimStatus(status).label} / the claim is already {incident.status} and closed; it cannot become {status}"
+            f"Klaim sudah {STATUS_ID[incident.status]} dan ditutup; tidak dapat diubah menjadi {STATUS_ID[status]} / "
+            f"the claim is already {incident.status} and closed; it cannot become {status}"
         )
     if status != ClaimStatus.REJECTED and STATUS_ORDER.index(status) < STATUS_ORDER.index(incident.status):
-        raise ClaimError(f"Klaim tidak dapat kembali dari {incident.status} ke {status} / "
+        raise ClaimError(f"Klaim tidak dapat kembali dari {STATUS_ID[incident.status]} ke {STATUS_ID[status]} / "
                          f"a claim cannot go back from {incident.status} to {status}")
     if status == ClaimStatus.DOCUMENTS_COMPLETE and (missing := missing_documents(incident)):
         raise ClaimError("Dokumen belum lengkap: " + ", ".join(d.label_id for d in missing) + " / "

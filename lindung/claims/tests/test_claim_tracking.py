@@ -102,10 +102,11 @@ def test_from_reported_to_paid_with_each_step_dated(claim, make_user):
 
 def test_a_claim_does_not_go_back_and_a_closed_claim_stays_closed(claim):
     change_status(claim, ClaimStatus.SUBMITTED, on=date(2025, 6, 25))
-    with pytest.raises(ClaimError, match="cannot go back"):
+    with pytest.raises(ClaimError, match="Klaim tidak dapat kembali dari diajukan ke BPJS ke berkas lengkap / "
+                                         "a claim cannot go back from submitted to documents_complete"):
         change_status(claim, ClaimStatus.DOCUMENTS_COMPLETE, on=date(2025, 6, 26))
     change_status(claim, ClaimStatus.REJECTED, on=date(2025, 7, 1), reason="ahli waris tidak sesuai KK")
-    with pytest.raises(ClaimError, match="closed"):
+    with pytest.raises(ClaimError, match="Klaim sudah ditolak dan ditutup.* / the claim is already rejected and closed"):
         change_status(claim, ClaimStatus.PAID, on=date(2025, 7, 2), amount=1)
     assert Incident.objects.get(pk=claim.pk).rejection_reason == "ahli waris tidak sesuai KK"
 
