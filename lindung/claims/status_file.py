@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import python_calamine
+from django.db import transaction
 
 from lindung.claims.models import ClaimStatus, Incident, StatusImport
 from lindung.claims.services import ClaimError, change_status
@@ -146,6 +147,11 @@ def import_status_file(path: Path, filename: str, *, user=None, today: date | No
     path = Path(path)
     rows = read_rows(path)
     claims = _claims_by_row(rows)
+    with transaction.atomic():  # one commit for the file, not one per row
+        return _apply(rows, claims, path, filename, user, today)
+
+
+def _apply(rows, claims, path: Path, filename: str, user, today: date) -> StatusImport:
     outcomes, changed = [], 0
     for row in rows:
         found = claims.get(row["row"], [])
