@@ -286,7 +286,8 @@ def stalled_claims(now=None):
     longest waiting first (a queryset)."""
     now = now or timezone.now()
     days = claims_policy("claim_stalled_after_days", now.date())
-    return (Incident.objects.exclude(status__in=CLOSED).filter(status_since__lt=now - timedelta(days=days))
+    open_statuses = [s for s in ClaimStatus.values if s not in CLOSED]  # IN, not NOT IN: the index serves it
+    return (Incident.objects.filter(status__in=open_statuses, status_since__lt=now - timedelta(days=days))
             .order_by("status_since", "id"))
 
 
