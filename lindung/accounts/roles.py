@@ -10,6 +10,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.add_budgetline", "programmes.change_budgetline",
         "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
+        "claims.view_incident", "claims.add_incident", "claims.change_incident", "claims.update_claim_status",
+        "claims.import_claim_status", "claims.view_claim_totals",
     ],
     "officer": [
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
@@ -19,20 +21,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.add_budgetline", "programmes.change_budgetline",
         "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
+        "claims.view_incident", "claims.add_incident", "claims.change_incident", "claims.update_claim_status",
+        "claims.import_claim_status", "claims.view_claim_totals",
     ],
     "village_operator": [
         "registry.view_person", "registry.add_person", "registry.change_person",
         "registry.view_unmasked_personal_data", "billing.view_membership",
+        "claims.view_incident", "claims.add_incident", "claims.change_incident",
     ],
     "bpjs_officer": [
         "registry.view_overview", "registry.view_all_areas",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
         "enrolment.view_enrolmentbatch", "enrolment.exchange_bpjs_files",
+        "claims.view_incident", "claims.update_claim_status", "claims.import_claim_status", "claims.view_claim_totals",
     ],
     "leader": [
         "registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
-        "enrolment.view_enrolmentbatch", "programmes.view_budgetline",
+        "enrolment.view_enrolmentbatch", "programmes.view_budgetline", "claims.view_claim_totals",
     ],
 }
 

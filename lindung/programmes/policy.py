@@ -16,10 +16,11 @@ def _rows(path: Path = POLICY_CSV) -> tuple[tuple[str, date, int, str], ...]:
         )
 
 
-def policy_value(name: str, on: date | None = None) -> int:
-    """The value of rule `name` in force on `on` (default: today); KeyError when none is."""
+def policy_value(name: str, on: date | None = None, path: Path = POLICY_CSV) -> int:
+    """The value of rule `name` in force on `on` (default: today); KeyError when none is.
+    `path`: another app's policy file of the same layout (e.g. claims/data/policy.csv)."""
     on = on or date.today()
-    rows = [r for r in _rows() if r[0] == name and r[1] <= on]
+    rows = [r for r in _rows(path) if r[0] == name and r[1] <= on]
     if not rows:
         raise KeyError(f"no {name} in force on {on}")
     return max(rows, key=lambda r: r[1])[2]

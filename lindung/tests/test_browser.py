@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,11 @@ ROLE_USERS = [
     ("pimpinan", "leader", []),
 ]
 MENUS = {
-    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
-    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Akun saya"],
-    "operator": ["Registrasi", "Impor data", "Akun saya"],
-    "bpjs": ["Ringkasan", "Kepesertaan", "Iuran", "Akun saya"],
-    "pimpinan": ["Ringkasan", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
+    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Akun saya"],
+    "operator": ["Registrasi", "Impor data", "Klaim", "Akun saya"],
+    "bpjs": ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Akun saya"],
+    "pimpinan": ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"],
 }
 
 
@@ -233,4 +234,44 @@ def test_an_officer_targets_people_under_a_budget_and_commits_the_batch(running_
     expect(page.get_by_role("status").first).to_contain_text("4 orang")
     expect(page.locator("#members tr")).to_have_count(4)
     expect(page.locator("#members")).to_contain_text("calon")
+    page.close()
+
+
+def test_a_village_operator_reports_a_death_on_a_phone_and_sees_the_coverage_check(running_lindung, browser):
+    url, _ = running_lindung
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, url, "operator", PASSWORD)
+    name = page.locator("tbody tr td a").first.inner_text()  # someone of the operator's village
+
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Klaim").click()
+    page.get_by_role("link", name="Laporkan kematian atau kecelakaan kerja").click()
+    page.get_by_label("Siapa? NIK atau nama").fill(name)
+    page.get_by_role("button", name="Cari").click()
+    page.locator("#people").get_by_role("link", name=name).first.click()
+    expect(page.locator("#worker")).to_contain_text(name)
+
+    # The demo history is paid in full up to three months ago (enrolled since January, paid month by month).
+    today = date.today()
+    day = date(today.year, today.month, 15) - timedelta(days=92)
+    page.get_by_label("meninggal dunia (bukan karena kecelakaan kerja)").check()
+    page.get_by_label("Tanggal kejadian").fill(day.isoformat())
+    page.get_by_label("Tempat").fill("Rumah, Kp. Pulo RT 003/RW 002")
+    page.get_by_label("Kronologi").fill("Meninggal di rumah karena sakit")
+    page.get_by_label("Nama ahli waris atau kontak pekerja yang cedera").fill("Ujang Suryana")
+    page.get_by_label("Hubungan dengan pekerja").fill("anak")
+    page.get_by_label("Telepon kontak").fill("0812 9999 8888")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Laporkan dan periksa perlindungan").click()
+
+    expect(page.get_by_role("status").first).to_contain_text(re.compile(r"Dilaporkan sebagai KLM-\d{6}"))
+    coverage = page.locator("#coverage")
+    expect(coverage).to_be_visible()
+    if today.month >= 7:  # enrolled in January: more than three months a member on the incident date
+        expect(coverage).to_contain_text("Terlindungi pada tanggal kejadian: iuran JKM")
+        expect(page.locator("#expected")).to_have_text("Rp 42.000.000")
+    else:
+        expect(coverage).to_contain_text(re.compile("Terlindungi|Tidak terlindungi|Belum dapat dipastikan"))
+    expect(page.locator("#documents")).to_contain_text("Surat keterangan ahli waris")
+    expect(page.locator("#contact")).to_contain_text("U**** S******")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.close()

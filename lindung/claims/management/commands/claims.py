@@ -57,10 +57,19 @@ class Command(BaseCommand):
         est.add_argument("--transport", action="append", default=[],
                          help="MODE:RUPIAH transport cost, mode land, sea or air (repeatable; work accidents)")
         est.add_argument("--json", action="store_true")
+        remind = sub.add_parser("remind", help="open claims whose status has not moved for longer than the policy allows")
+        remind.add_argument("--json", action="store_true")
+        totals = sub.add_parser("totals", help="claims paid and the amount by programme, month and kecamatan")
+        totals.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+        totals.add_argument("--until", dest="last", required=True, help="YYYY-MM")
+        totals.add_argument("--json", action="store_true")
+        status = sub.add_parser("import-status", help="apply a claim status file from BPJS (CSV or XLSX)")
+        status.add_argument("file")
+        status.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
         try:
-            result = getattr(self, f"do_{action}")(**options)
+            result = getattr(self, f"do_{action.replace('-', '_')}")(**options)
         except BenefitError as e:
             raise CommandError(str(e)) from None
         if options["json"]:
@@ -95,3 +104,52 @@ class Command(BaseCommand):
             for reason in result.reasons:
                 self.stdout.write(f"  {reason}")
         return result.as_json()
+
+    def do_remind(self, json, **options):
+        from django.utils import timezone
+
+        from lindung.claims.services import claims_policy, stalled_claims
+
+        now = timezone.now()
+        claims = [
+            {"claim": i.number, "person": i.person.full_name, "village": i.village_id, "kind": i.kind,
+             "status": i.status, "since": i.status_since.date().isoformat(), "days": (now - i.status_since).days,
+             "expected": i.expected_amount}
+            for i in stalled_claims(now).select_related("person")
+        ]
+        result = {"stalled_after_days": claims_policy("claim_stalled_after_days", now.date()), "claims": claims}
+        if not json:
+            self.stdout.write(f"{len(claims)} claims without change for more than {result['stalled_after_days']} days")
+            for c in claims:
+                self.stdout.write(f"  {c['claim']}  {c['status']:<18}  {c['days']:>4} days  {c['person']} ({c['village']})")
+        return result
+
+    def do_import_status(self, file, json, **options):
+        from pathlib import Path
+
+        from lindung.claims.status_file import StatusFileError, import_status_file
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Berkas tidak ada: {file} / no such file: {file}")
+        try:
+            result = import_status_file(path, path.name)
+        except StatusFileError as e:
+            raise CommandError(str(e)) from None
+        report = {"file": result.filename, "rows": result.rows, "changed": result.changed, "outcomes": result.outcomes}
+        if not json:
+            self.stdout.write(f"{result.rows} rows, {result.changed} changed")
+            for o in result.outcomes:
+                self.stdout.write(f"  row {o['row']}: {o['outcome']} {o['claim']} {o['message_en']}")
+        return report
+
+    def do_totals(self, first, last, json, **options):
+        from lindung.claims.services import claims_totals
+        from lindung.management.arguments import month_argument
+
+        rows = claims_totals(month_argument(first), month_argument(last))
+        if not json:
+            for r in rows:
+                self.stdout.write(f"{r['month']}  {r['programme']:<4} {r['kecamatan']}  {r['claims']:>6}  {rp(r['paid']):>18}")
+            self.stdout.write(f"{sum(r['claims'] for r in rows)} claims paid, {rp(sum(r['paid'] for r in rows))}")
+        return {"from": first, "until": last, "rows": rows}
