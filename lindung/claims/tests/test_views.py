@@ -218,3 +218,21 @@ def test_an_officer_checks_the_coverage_again(client, login, asep, history):
     assert "Belum dapat dipastikan: tagihan Juni 2025 belum dibuat." in text(page)
     response = client.post(reverse("claims:recheck", args=[incident.pk]), follow=True)
     assert flashes(response) == ["Perlindungan diperiksa ulang: tidak ada perubahan."]
+
+
+@pytest.mark.parametrize("role", ["village_operator", "officer"])
+def test_the_person_page_leads_to_reporting_an_incident_for_that_person(client, login, asep, role):
+    login(role)
+    link = f'href="{reverse("claims:report")}?person={asep.pk}"'
+    assert link in client.get(reverse("registry:person-detail", args=[asep.pk])).content.decode()
+    assert "Asep Saepudin" in text(client.get(f'{reverse("claims:report")}?person={asep.pk}'))
+
+
+def test_no_incident_is_offered_for_someone_removed_from_the_register(client, login, asep):
+    from lindung.registry.services import delete_person
+
+    login("officer")
+    delete_person(asep, source="test")
+    response = client.get(reverse("registry:person-detail", args=[asep.pk]))
+    assert response.status_code == 200 and "Asep Saepudin" in text(response)
+    assert reverse("claims:report") not in response.content.decode()
