@@ -8,5 +8,6 @@ urlpatterns = [
     path("intake/", include("lindung.intake.urls")),
     path("enrolment/", include("lindung.enrolment.urls")),
     path("billing/", include("lindung.billing.urls")),
+    path("coverage/", include("lindung.coverage.urls")),
     path("api/", api.urls),
 ]
