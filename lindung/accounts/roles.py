@@ -10,6 +10,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.add_budgetline", "programmes.change_budgetline",
         "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
+        "reports.view_regulation", "reports.add_regulation", "reports.change_regulation",
+        "reports.view_innovation", "reports.add_innovation", "reports.change_innovation",
     ],
     "officer": [
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
@@ -19,6 +21,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.add_budgetline", "programmes.change_budgetline",
         "enrolment.view_enrolmentbatch", "enrolment.target_people", "enrolment.exchange_bpjs_files",
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
+        "reports.view_regulation", "reports.add_regulation", "reports.change_regulation",
+        "reports.view_innovation", "reports.add_innovation", "reports.change_innovation",
     ],
     "village_operator": [
         "registry.view_person", "registry.add_person", "registry.change_person",
@@ -33,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
         "enrolment.view_enrolmentbatch", "programmes.view_budgetline",
+        "reports.view_regulation", "reports.view_innovation",
     ],
 }
 

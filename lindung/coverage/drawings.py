@@ -25,6 +25,15 @@ def short_month(month: str) -> str:
     return f"{MONTHS_3[first.month].title()} {first.strftime('%y')}"
 
 
+def with_rates(rows: list[dict], link=None) -> list[dict]:
+    """Rows for a table: the rate written out ("" without a denominator), the drill-down link if any."""
+    return [
+        {**row, "rate_text": percent(row["rate"]) if row["rate"] is not None else "",
+         "href": link(row["code"]) if link else None}
+        for row in rows
+    ]
+
+
 def row_text(row: dict) -> str:
     """'1.234 (12,5 %)' when a rate is known, else '1.234'."""
     if row.get("rate") is not None:
@@ -32,12 +41,12 @@ def row_text(row: dict) -> str:
     return count(row["protected"])
 
 
-def breakdown(rows: list[dict], label: str, link=None) -> str:
+def breakdown(rows: list[dict], label: str, link=None, width: int = 560) -> str:
     """Horizontal bars of protected people, one per row ({"code", "name", "protected", "rate"})."""
     return bar_chart(
         [{"label": row["name"], "value": row["protected"], "text": row_text(row),
           "href": link(row["code"]) if link else None} for row in rows],
-        label=label, fmt=count,
+        label=label, fmt=count, width=width,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lindung.billing.models import ContributionLine, Invoice
@@ -28,11 +29,31 @@ TREND_MONTHS = 12
 
 @dataclass(frozen=True)
 class Selection:
-    """Which protected people the figures count: a month, and optionally one segment and one payer."""
+    """Which protected people the figures count: a month, and optionally one segment, one payer, one area.
+
+    area: a kecamatan or village code; people billed in it (or in a village of it) that month.
+    """
 
     month: str
     segment: str | None = None
     payer: int | None = None
+    area: str | None = None
+
+
+def _filters(selection: Selection) -> tuple[str, list[str], list]:
+    """(join, conditions, parameters) narrowing the paid lines `l` to the selection's segment, payer and area."""
+    join, where, params = "", ["l.payment_id IS NOT NULL"], []
+    if selection.segment:
+        where.append("l.segment_id = %s")
+        params.append(selection.segment)
+    if selection.payer:
+        join = f"JOIN {connection.ops.quote_name(Invoice._meta.db_table)} i ON i.id = l.invoice_id"
+        where.append("i.payer_id = %s")
+        params.append(selection.payer)
+    if selection.area:
+        where.append("(l.village_id = %s OR l.village_id LIKE %s)")
+        params += [selection.area, f"{selection.area}.%"]
+    return join, where, params
 
 
 def paid_months() -> list[str]:
@@ -53,17 +74,11 @@ def _grouped(selection: Selection) -> list[tuple]:
     (lowest village and segment when they differ), joined to the register for sex and birth date.
     """
     line = connection.ops.quote_name(ContributionLine._meta.db_table)
-    invoice = connection.ops.quote_name(Invoice._meta.db_table)
     person = connection.ops.quote_name(Person._meta.db_table)
     band, band_params = age_band_sql(month_start(selection.month))
-    where, params, join = ["l.payment_id IS NOT NULL", "l.month = %s"], [selection.month], ""
-    if selection.segment:
-        where.append("l.segment_id = %s")
-        params.append(selection.segment)
-    if selection.payer:
-        join = f"JOIN {invoice} i ON i.id = l.invoice_id"
-        where.append("i.payer_id = %s")
-        params.append(selection.payer)
+    join, where, params = _filters(selection)
+    where.append("l.month = %s")
+    params.append(selection.month)
     sql = f"""
         SELECT c.village, c.segment, p.sex, {band} AS band, COUNT(*)
         FROM (
@@ -80,18 +95,13 @@ def _grouped(selection: Selection) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _trend(selection: Selection) -> list[dict]:
-    first = add_months(selection.month, -(TREND_MONTHS - 1))
+def trend_figures(selection: Selection, months: int = TREND_MONTHS) -> list[dict]:
+    """People the selection protects in each of the `months` months up to its month: [{"month", "protected"}]."""
+    first = add_months(selection.month, -(months - 1))
     line = connection.ops.quote_name(ContributionLine._meta.db_table)
-    invoice = connection.ops.quote_name(Invoice._meta.db_table)
-    where, params, join = ["l.payment_id IS NOT NULL", "l.month >= %s", "l.month <= %s"], [first, selection.month], ""
-    if selection.segment:
-        where.append("l.segment_id = %s")
-        params.append(selection.segment)
-    if selection.payer:
-        join = f"JOIN {invoice} i ON i.id = l.invoice_id"
-        where.append("i.payer_id = %s")
-        params.append(selection.payer)
+    join, where, params = _filters(selection)
+    where.append("l.month >= %s AND l.month <= %s")
+    params += [first, selection.month]
     sql = f"SELECT l.month, COUNT(DISTINCT l.person_id) FROM {line} l {join} WHERE {' AND '.join(where)} GROUP BY l.month"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -133,10 +143,10 @@ def month_figures(selection: Selection) -> dict:
         "rate": None,
         "by_kecamatan": _rows(districts_of().values_list("code", "name"), by_kecamatan),
         "by_segment": _rows([(s.code, s.label) for s in Segment.objects.all()], by_segment),
-        "by_sex": _rows([(code, str(label)) for code, label in Sex.choices], by_sex),
+        "by_sex": _rows([(code, capfirst(label)) for code, label in Sex.choices], by_sex),
         "by_age_band": _rows([(name, name) for name, _low, _high in AGE_BANDS] + [(OTHER_AGE, _("other ages"))],
                              by_band),
-        "trend": _trend(selection),
+        "trend": trend_figures(selection),
         "budget": budget_figures(int(selection.month[:4]), selection.payer),
     }
 
@@ -151,14 +161,28 @@ def kecamatan_figures(selection: Selection, kecamatan: str) -> dict:
     return {"protected": sum(by_village.values()), "by_village": _rows(villages, by_village)}
 
 
-def budget_figures(year: int, payer: int | None = None) -> dict | None:
-    """Allocated, committed, billed and paid in Rupiah for the fiscal year: one payer, or every payer summed."""
+BUDGET_FIGURES = ("allocation", "committed", "billed", "paid")
+
+
+def budget_by_payer(year: int, payer: int | None = None) -> list[dict]:
+    """Per payer (or the one payer): {"name", "allocation", "committed", "billed", "paid", "realised"} in Rupiah;
+    realised = paid / allocation (None without an allocation)."""
     payers = Payer.objects.filter(pk=payer) if payer else Payer.objects.all()
-    totals = {"year": year, "allocation": 0, "committed": 0, "billed": 0, "paid": 0}
+    rows = []
     for one in payers:  # a handful of payers; each figure is one aggregate query
         status = budget_status(one, year)
-        for key in ("allocation", "committed", "billed", "paid"):
-            totals[key] += getattr(status, key)
+        row = {"name": one.name, **{key: getattr(status, key) for key in BUDGET_FIGURES}}
+        row["realised"] = rate(row["paid"], row["allocation"])
+        rows.append(row)
+    return rows
+
+
+def budget_figures(year: int, payer: int | None = None) -> dict:
+    """Allocated, committed, billed and paid in Rupiah for the fiscal year: one payer, or every payer summed."""
+    totals = {"year": year, **dict.fromkeys(BUDGET_FIGURES, 0)}
+    for row in budget_by_payer(year, payer):
+        for key in BUDGET_FIGURES:
+            totals[key] += row[key]
     totals["realised"] = rate(totals["paid"], totals["allocation"])
     return totals
 
@@ -167,4 +191,4 @@ def regency_name() -> str:
     return Region.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or settings.LINDUNG_REGENCY
 
 
-__all__ = ["Selection", "budget_figures", "kecamatan_figures", "month_figures", "paid_months", "regency_name"]
+__all__ = ["Selection", "budget_by_payer", "budget_figures", "kecamatan_figures", "month_figures", "paid_months", "regency_name"]

@@ -15,15 +15,6 @@ def month_name(month: str) -> str:
     return month_label(month)
 
 
-def with_rates(rows: list[dict], link=None) -> list[dict]:
-    """Rows for a table: the rate written out, and the drill-down link when there is one."""
-    return [
-        {**row, "rate_text": drawings.percent(row["rate"]) if row["rate"] is not None else "",
-         "href": link(row["code"]) if link else None}
-        for row in rows
-    ]
-
-
 def _selected(request):
     form = SelectionForm(request.GET or None)
     return form, form.selection()
@@ -46,10 +37,10 @@ def dashboard(request):
             month_name=month_name(selection.month),
             drawings=drawings.dashboard_drawings(figures, kecamatan_link),
             rate_text=drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
-            kecamatan_rows=with_rates(figures["by_kecamatan"], kecamatan_link),
-            by_segment=with_rates(figures["by_segment"]),
-            by_sex_rows=with_rates(figures["by_sex"]),
-            by_age_band=with_rates(figures["by_age_band"]),
+            kecamatan_rows=drawings.with_rates(figures["by_kecamatan"], kecamatan_link),
+            by_segment=drawings.with_rates(figures["by_segment"]),
+            by_sex_rows=drawings.with_rates(figures["by_sex"]),
+            by_age_band=drawings.with_rates(figures["by_age_band"]),
             trend_rows=[{**point, "name": month_name(point["month"])} for point in figures["trend"]],
             by_sex={row["code"]: row["protected"] for row in figures["by_sex"]},
             query=query,
@@ -70,7 +61,7 @@ def kecamatan(request, code):
         context.update(
             figures=figures,
             month_name=month_name(selection.month),
-            village_rows=with_rates(figures["by_village"]),
+            village_rows=drawings.with_rates(figures["by_village"]),
             map=drawings.village_map(code, figures["by_village"]),
             chart=drawings.breakdown(figures["by_village"], district.name),
             query=form.query(selection),

@@ -140,14 +140,13 @@ def choropleth(
         parts.append(shape)
     parts.append("</g>")
     if names:
-        parts.append('<g font-size="8" text-anchor="middle" fill="#111111" pointer-events="none">')
-        for area in areas:
-            x, y = label_point(area, project)
-            parts.append(
-                f'<text x="{x:.1f}" y="{y:.1f}" stroke="#ffffff" stroke-width="2.2" stroke-opacity="0.8" '
-                f'paint-order="stroke">{esc(area.name)}</text>'
-            )
-        parts.append("</g>")
+        # A white halo under each name, then the name: paint-order is not understood by every renderer.
+        places = [(label_point(area, project), esc(area.name)) for area in areas]
+        for halo in (True, False):
+            style = 'fill="#ffffff" stroke="#ffffff" stroke-width="2" stroke-opacity="0.75" fill-opacity="0.75" aria-hidden="true"' if halo else 'fill="#111111"'
+            parts.append(f'<g font-size="8" text-anchor="middle" pointer-events="none" {style}>')
+            parts.extend(f'<text x="{x:.1f}" y="{y:.1f}">{name}</text>' for (x, y), name in places)
+            parts.append("</g>")
     parts.append(_legend(legend, width + 12, 12, legend_title, no_data, fmt))
     parts.append(f'<text x="4" y="{height - 6:.1f}" font-size="10" fill="{MUTED}">{esc(attribution)}</text>')
     parts.append("</svg>")
