@@ -70,7 +70,6 @@ def area_map(areas, rows: list[dict], label: str, link=None) -> str:
         legend_title=_("Coverage rate") if by_rate else _("People protected"),
         no_data=_("no data"), fmt=percent if by_rate else count, titles=titles,
         links={row["code"]: link(row["code"]) for row in rows} if link else None,
-        attribution=_("Boundaries: cahyadsn/wilayah_boundaries (MIT)"),
     )
 
 

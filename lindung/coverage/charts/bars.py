@@ -86,7 +86,5 @@ def _clip(text, width: int) -> str:
 def _empty(label: str, width: int, css_class: str) -> str:
     from django.utils.translation import gettext
 
-    return (
-        f"{svg_open(width, 30, label, css_class)}"
-        f'<text x="4" y="19" fill="{MUTED}">{esc(gettext("No figures for this selection."))}</text></svg>'
-    )
+    note = gettext("No figures for this selection.")
+    return f'{svg_open(width, 30, label, css_class)}<text x="4" y="19" fill="{MUTED}">{esc(note)}</text></svg>'
