@@ -26,11 +26,12 @@ ROLE_USERS = [
     ("pimpinan", "leader", []),
 ]
 MENUS = {
-    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
-    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Akun saya"],
-    "operator": ["Registrasi", "Impor data", "Akun saya"],
-    "bpjs": ["Ringkasan", "Kepesertaan", "Iuran", "Akun saya"],
-    "pimpinan": ["Ringkasan", "Kepesertaan", "Iuran", "Log audit", "Akun saya"],
+    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Log audit",
+              "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Akun saya"],
+    "operator": ["Registrasi", "Impor data", "Laporan", "Akun saya"],
+    "bpjs": ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Akun saya"],
+    "pimpinan": ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Log audit", "Akun saya"],
 }
 
 

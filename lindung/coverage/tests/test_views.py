@@ -4,10 +4,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from lindung.billing.services import run_billing
+from lindung.billing.services import enrol, run_billing
 from lindung.coverage.charts import village_areas
 from lindung.coverage.tests.test_indicators import march  # noqa: F401 (the fixture: March 2026 partly paid)
 from lindung.programmes.models import Payer
+from lindung.registry.models import Person
 from lindung.tests.pages import field_error, text
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +96,10 @@ def test_the_kecamatan_page_maps_and_lists_its_villages(client, login, march):
 
 def test_before_anything_is_paid_the_dashboard_says_so(client, login, two_villages):
     login("leader")
-    response = client.get(reverse("coverage:dashboard"))
-    assert response.status_code == 200
-    assert "Belum ada iuran yang dibayar" in text(response) or "Nothing has been paid yet" in text(response)
-    run_billing("2026-03")
-    assert client.get(reverse("coverage:dashboard")).status_code == 200
+    enrol(Person.objects.all(), ["JKK", "JKM"], Payer.objects.get(kind="apbd"), "2026-03")
+    run_billing("2026-03")  # billed, not paid: nobody is protected yet
+    for url in (reverse("coverage:dashboard"), reverse("coverage:kecamatan", args=["32.16.04"])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Belum ada iuran yang dibayar: cakupan dimulai dengan iuran pertama yang dibayar." in text(response)
+        assert "<svg" not in response.content.decode()
