@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.billing.views import month_label
 from lindung.coverage.figures import Selection, paid_months
 from lindung.programmes.models import Payer
 from lindung.registry.models import Segment
@@ -16,7 +17,7 @@ class SelectionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.months = paid_months()
-        self.fields["month"].choices = [(m, m) for m in self.months]
+        self.fields["month"].choices = [(m, month_label(m)) for m in self.months]
         self.fields["segment"].choices = [("", _("All segments"))] + [(s.code, s.label) for s in Segment.objects.all()]
         self.fields["payer"].choices = [("", _("All payers"))] + [(str(p.pk), p.name) for p in Payer.objects.all()]
 

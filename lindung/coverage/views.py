@@ -3,16 +3,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from lindung.billing.views import month_label
 from lindung.coverage import drawings
 from lindung.coverage.figures import kecamatan_figures, month_figures
 from lindung.coverage.forms import SelectionForm
 from lindung.regions.services import districts_of
-
-
-def month_name(month: str) -> str:
-    from lindung.billing.views import month_label
-
-    return month_label(month)
 
 
 def _selected(request):
@@ -34,14 +29,14 @@ def dashboard(request):
 
         context.update(
             figures=figures,
-            month_name=month_name(selection.month),
+            month_name=month_label(selection.month),
             drawings=drawings.dashboard_drawings(figures, kecamatan_link),
             rate_text=drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
             kecamatan_rows=drawings.with_rates(figures["by_kecamatan"], kecamatan_link),
             by_segment=drawings.with_rates(figures["by_segment"]),
             by_sex_rows=drawings.with_rates(figures["by_sex"]),
             by_age_band=drawings.with_rates(figures["by_age_band"]),
-            trend_rows=[{**point, "name": month_name(point["month"])} for point in figures["trend"]],
+            trend_rows=[{**point, "name": month_label(point["month"])} for point in figures["trend"]],
             by_sex={row["code"]: row["protected"] for row in figures["by_sex"]},
             query=query,
         )
@@ -60,7 +55,7 @@ def kecamatan(request, code):
         figures = kecamatan_figures(selection, code)
         context.update(
             figures=figures,
-            month_name=month_name(selection.month),
+            month_name=month_label(selection.month),
             village_rows=drawings.with_rates(figures["by_village"]),
             map=drawings.village_map(code, figures["by_village"]),
             chart=drawings.breakdown(figures["by_village"], district.name),
