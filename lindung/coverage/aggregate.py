@@ -246,4 +246,9 @@ def ensure_months(months: list[str]) -> None:
     """Build the months that were never refreshed (a database that has history from before this table)."""
     missing = set(months) - set(CoverageMonth.objects.filter(month__in=months).values_list("month", flat=True))
     for month in sorted(missing):
-        refresh_coverage(month)
+        with transaction.atomic():
+            protected = refresh_cells(month)
+            refresh_flows(month)
+            CoverageMonth.objects.update_or_create(
+                month=month, defaults={"refreshed_at": timezone.now(), "protected": protected}
+            )

@@ -159,7 +159,14 @@ def trend(first_month: str, last_month: str, segment: str | None = None, payer=N
     months = months_between(first_month, last_month)
     if not months:
         return []
-    rows = dict(cells(months, segment, payer).values_list("month").annotate(n=Sum("people")))
+    if segment is None and payer is None:
+        from lindung.coverage.aggregate import ensure_months
+        from lindung.coverage.models import CoverageMonth
+
+        ensure_months(months)
+        rows = dict(CoverageMonth.objects.filter(month__in=months).values_list("month", "protected"))
+    else:
+        rows = dict(cells(months, segment, payer).values_list("month").annotate(n=Sum("people")))
     return [{"month": month, "protected": rows.get(month, 0)} for month in months]
 
 
