@@ -69,7 +69,7 @@ person_strategy = st.tuples(
 
 def build(people, shares):
     apbd = Payer.objects.get(kind="apbd")
-    worker = Payer.objects.filter(kind="self").first() or Payer.objects.create(name="Peserta mandiri (test)", kind="self")
+    worker = Payer.objects.filter(kind="self").first() 
     created = []
     for i, (village, segment, sex, born, jht, *_) in enumerate(people, start=1):
         created.append(create_person(
