@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from lindung.billing.documents import _footer_css, day_label, month_label
 from lindung.coverage import drawings
 from lindung.coverage.figures import (
-    Selection, budget_by_payer, budget_figures, kecamatan_figures, month_figures, paid_months, regency_name,
-    trend_figures,
+    Selection, kecamatan_figures, month_figures, paid_months, regency_name, village_figures,
 )
+from lindung.coverage.indicators import trend
 from lindung.regions.models import Region
 from lindung.reports.models import Innovation, Regulation
 
@@ -59,9 +59,9 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
     """Everything both documents show, in the active language."""
     month = reference_month(year)
     figures = month_figures(Selection(month))
-    year_trend = trend_figures(Selection(month), months=int(month[5:]))  # January to the reference month
+    year_trend = trend(f"{year:04d}-01", month)  # January to the reference month
     regency = regency_name()
-    budget = budget_figures(year)
+    budget = figures["budget"]
     return {
         "year": year,
         "month": month,
@@ -71,7 +71,7 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
         "trend": [{**point, "name": month_label(point["month"], translation.get_language())} for point in year_trend],
         "budget_rows": [
             {**row, "realised_text": drawings.percent(row["realised"]) if row["realised"] is not None else ""}
-            for row in budget_by_payer(year)
+            for row in budget["payers"]
         ],
         "budget": budget,
         "regulations": list(Regulation.objects.filter(issued_on__year__lte=year)),
@@ -216,8 +216,7 @@ def village_content(code: str, month: str | None = None, printed_on: date | None
     month = month or (months[0] if months else None)
     if month is None:
         raise ReportError("Belum ada iuran yang dibayar / nothing has been paid yet")
-    selection = Selection(month, area=code)
-    figures = month_figures(selection)
+    figures = village_figures(month, code)
     neighbours = kecamatan_figures(Selection(month), code[:8])
     return {
         "village": village,
