@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lindung.billing.models import Invoice
-from lindung.coverage.dashboard import budget, dashboard, kecamatan_detail, rate
+from lindung.coverage.dashboard import dashboard, kecamatan_detail, rate
 from lindung.coverage.indicators import AGE_BANDS, OTHER_AGE, cells
 from lindung.months import add_months, months_between
 from lindung.regions.models import Region
@@ -55,10 +55,11 @@ def _breakdown_rows(figures: dict) -> dict:
     }
 
 
-def budget_figures(year: int, payer: int | None = None) -> dict:
-    """The fiscal year in Rupiah: {"year", "allocation", "committed", "billed", "paid", "realised", "payers":
-    [{"name", "allocation", "committed", "billed", "paid", "realised"}]}; realised = paid / allocation."""
-    figures = budget(year, payer)
+def budget_figures(figures: dict) -> dict:
+    """dashboard()'s budget in Rupiah as the screens name it: {"year", "allocation", "committed", "billed",
+    "paid", "realised", "payers": [{"name", "allocation", "committed", "billed", "paid", "realised"}]};
+    realised = paid / allocation (None without an allocation)."""
+    year = figures["year"]
     return {
         "year": year, "allocation": figures["allocated"], "committed": figures["committed"],
         "billed": figures["billed"], "paid": figures["paid"], "realised": rate(figures["paid"], figures["allocated"]),
@@ -89,7 +90,7 @@ def month_figures(selection: Selection) -> dict:
         "by_kecamatan": figures["by_kecamatan"],
         **_breakdown_rows(figures),
         "trend": figures["trend"],
-        "budget": budget_figures(int(selection.month[:4]), selection.payer),
+        "budget": budget_figures(figures["budget"]),
     }
 
 
