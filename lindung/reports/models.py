@@ -14,16 +14,24 @@ class RegulationKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Regulation(models.Model):
+class Recorded(models.Model):
+    """Who recorded it, and when."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Regulation(Recorded):
     """A regulation of the regency on social security for workers (its title, number, date and kind)."""
 
     title = models.CharField(_("title"), max_length=300)
     number = models.CharField(_("number"), max_length=100)
     issued_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=12, choices=RegulationKind.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["issued_on", "number"]
@@ -34,15 +42,12 @@ class Regulation(models.Model):
         return f"{self.number} {self.title}"
 
 
-class Innovation(models.Model):
+class Innovation(Recorded):
     """An innovation the regency made to protect its workers (what it is, and the year it started)."""
 
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"))
     year = models.PositiveSmallIntegerField(_("year"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["year", "title"]

@@ -19,9 +19,12 @@ ATTRIBUTION = "Boundaries: cahyadsn/wilayah_boundaries (MIT)"
 LEGEND_WIDTH = 190
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Area:
-    """One kecamatan or village: its code, name and polygons (each a list of rings of (lon, lat))."""
+    """One kecamatan or village: its code, name and polygons (each a list of rings of (lon, lat)).
+
+    Compared and hashed by identity (the boundaries are read once), so that drawings can be cached cheaply.
+    """
 
     code: str
     name: str
@@ -109,6 +112,21 @@ def _signed_area(ring) -> float:
     return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])) / 2
 
 
+@lru_cache(maxsize=64)
+def _drawn(areas: tuple, width: int) -> tuple[float, dict, dict]:
+    """The areas projected into the drawing: its height, each area's path and where its name goes.
+
+    The same for every request of a map (the boundaries do not change), so kept: a map is then coloured,
+    not projected again.
+    """
+    project = Projection(areas, width)
+    return (
+        project.height,
+        {area.code: path_data(area, project) for area in areas},
+        {area.code: label_point(area, project) for area in areas},
+    )
+
+
 def choropleth(
     areas, values: dict, legend: Legend, *, label: str, legend_title: str, no_data: str, fmt=plain_number,
     titles: dict | None = None, links: dict | None = None, names: bool = True, width: int = 420,
@@ -123,16 +141,16 @@ def choropleth(
     titles, links = titles or {}, links or {}
     if not areas:
         return f'{svg_open(width, 30, label, css_class)}<text x="4" y="19" fill="{MUTED}">{esc(no_data)}</text></svg>'
-    project = Projection(areas, width)
+    map_height, paths, places = _drawn(tuple(areas), width)
     legend_rows = len(legend.bands) + 1
-    height = max(project.height, 40 + 22 * legend_rows) + 22
+    height = max(map_height, 40 + 22 * legend_rows) + 22
     parts = [svg_open(width + LEGEND_WIDTH, height, label, css_class)]
     parts.append('<g stroke="#ffffff" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd">')
     for area in areas:
         value = values.get(area.code)
         title = titles.get(area.code) or (f"{area.name}: {fmt(value)}" if value is not None else f"{area.name}: {no_data}")
         shape = (
-            f'<path d="{path_data(area, project)}" fill="{legend.colour_of(value)}" data-code="{esc(area.code)}">'
+            f'<path d="{paths[area.code]}" fill="{legend.colour_of(value)}" data-code="{esc(area.code)}">'
             f"<title>{esc(title)}</title></path>"
         )
         if area.code in links:
@@ -141,7 +159,7 @@ def choropleth(
     parts.append("</g>")
     if names:
         # A white halo under each name, then the name: paint-order is not understood by every renderer.
-        places = [(label_point(area, project), esc(area.name)) for area in areas]
+        places = [(places[area.code], esc(area.name)) for area in areas]
         for halo in (True, False):
             style = 'fill="#ffffff" stroke="#ffffff" stroke-width="2" stroke-opacity="0.75" fill-opacity="0.75" aria-hidden="true"' if halo else 'fill="#111111"'
             parts.append(f'<g font-size="8" text-anchor="middle" pointer-events="none" {style}>')
