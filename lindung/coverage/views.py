@@ -58,7 +58,9 @@ def kecamatan(request, code):
         context.update(
             figures=figures,
             month_name=month_label(selection.month),
-            village_rows=drawings.with_rates(figures["by_village"]),
+            rate_text=drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
+            # Each village's row leads to its report (a PDF for the village head).
+            village_rows=drawings.with_rates(figures["by_village"], lambda village: reverse("reports:village", args=[village])),
             map=drawings.village_map(code, figures["by_village"]),
             chart=drawings.breakdown(figures["by_village"], district.name),
             query=form.query(selection),

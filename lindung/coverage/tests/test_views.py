@@ -47,6 +47,8 @@ def test_the_dashboard_opens_on_the_latest_paid_month_with_figures_charts_and_th
     # April is billed but nothing of it is paid: March is the month shown.
     assert "Cakupan: Maret 2026" in page
     assert re.search(r'id="protected">5<', response.content.decode())
+    # Against the regency's working population shipped with the data (no kecamatan figures imported).
+    assert "dari 1.500.000 penduduk usia kerja" in page
     assert sorted(svg_paths(response, "map")) == [f"32.16.{n:02d}" for n in range(1, 24)]
     assert table_row(response, "Tambelang")[:2] == ["Tambelang", "3"]
     assert table_row(response, "Cikarang Barat")[:2] == ["Cikarang Barat", "2"]
@@ -89,6 +91,7 @@ def test_the_kecamatan_page_maps_and_lists_its_villages(client, login, march):
     assert "Kecamatan Tambelang: Maret 2026" in page
     assert sorted(svg_paths(response, "map")) == [area.code for area in village_areas("32.16.04")]
     assert table_row(response, "Sukawijaya")[:2] == ["Sukawijaya", "1"]
+    assert 'href="/reports/village/32.16.04.2001/pdf/"' in response.content.decode()  # its report
     assert re.search(r'id="protected">3<', response.content.decode())
     assert client.get(reverse("coverage:kecamatan", args=["32.16.99"])).status_code == 404
     assert client.get(reverse("coverage:kecamatan", args=["32.17.01"])).status_code == 404
@@ -103,3 +106,22 @@ def test_before_anything_is_paid_the_dashboard_says_so(client, login, two_villag
         assert response.status_code == 200
         assert "Belum ada iuran yang dibayar: cakupan dimulai dengan iuran pertama yang dibayar." in text(response)
         assert "<svg" not in response.content.decode()
+
+
+def test_with_a_working_population_per_kecamatan_the_map_shows_coverage_rates(client, login, march, tmp_path):
+    from lindung.coverage.denominators import import_denominators
+    from lindung.regions.services import districts_of
+
+    table = tmp_path / "penduduk-bekerja-2025.csv"
+    table.write_text("Kecamatan,Penduduk bekerja\n" + "".join(f"{name},1000\n" for name in districts_of().values_list("name", flat=True)))
+    result = import_denominators(table, 2026, "BPS Kabupaten Bekasi, Sakernas 2025 (test)")
+    assert not result.errors, result.errors
+    login("leader")
+    response = client.get(reverse("coverage:dashboard"))
+    svg = re.search(r'<svg [^>]*class="chart map".*?</svg>', response.content.decode(), re.S).group(0)
+    legend = re.findall(r"<text[^>]*>([^<]*)</text>", re.search(r'<g class="legend">.*?</g>', svg, re.S).group(0))
+    assert legend[0] == "Tingkat cakupan" and legend[-1] == "tidak ada data"
+    assert all(label.endswith("%") for label in legend[1:-1])
+    # Tambelang: 3 of 1,000; the table beside the map has the population and the rate.
+    assert table_row(response, "Tambelang") == ["Tambelang", "3", "1.000", "0,3 %"]
+    assert "Tambelang: 3 (0,3 %) terlindungi" in svg
