@@ -183,3 +183,13 @@ def test_the_command_refuses_a_bad_table(db, tmp_path):
     with pytest.raises(CommandError, match="nothing was saved(.|\n)*row 2: .*Unknown kecamatan"):
         lindung("coverage", "denominators", str(bad), "--year", "2024", "--source", SOURCE)
     assert not WorkingPopulation.objects.exists()
+
+
+def test_the_shipped_example_table_imports_and_says_it_is_an_example(db):
+    from lindung.coverage.denominators import REGENCY_DATA
+
+    example = REGENCY_DATA.parent / "example-bps-working-population.csv"
+    assert "NOT official BPS figures" in example.read_text(encoding="utf-8").splitlines()[0]
+    result = import_denominators(example, 2024, "example, not BPS data")
+    assert result.ok and result.saved == 23
+    assert dashboard("2026-01")["headline"]["denominator"] == result.total
