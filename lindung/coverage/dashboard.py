@@ -34,15 +34,16 @@ DIMENSIONS = ("kecamatan", "village", "segment", "sex", "age_band", "programmes"
 
 
 def _tally(month, segment, payer, kecamatan=None) -> dict:
-    """People per kecamatan, village, segment, sex, age band and programme mask: one statement, each
-    dimension summed by the database (a UNION ALL of six GROUP BYs over the month's few thousand cells)."""
-    rows = cells(month, segment, payer)
-    if kecamatan is not None:
-        rows = rows.filter(kecamatan=kecamatan)
+    """People per kecamatan (or village, within `kecamatan`), segment, sex, age band and programme mask: one
+    statement, each dimension summed by the database (a UNION ALL of GROUP BYs over a few thousand cells)."""
+    if kecamatan is None:
+        rows, dimensions = cells(month, segment, payer), [d for d in DIMENSIONS if d != "village"]
+    else:
+        rows, dimensions = cells(month, segment, payer, villages=True).filter(kecamatan=kecamatan), DIMENSIONS
     parts = [
         rows.annotate(dimension=Value(name), key=Cast(name, CharField())).values_list("dimension", "key")
         .annotate(n=Sum("people")).order_by()
-        for name in DIMENSIONS
+        for name in dimensions
     ]
     totals = {name: {} for name in DIMENSIONS}
     for dimension, key, n in parts[0].union(*parts[1:], all=True):
