@@ -182,14 +182,20 @@ def change_mark() -> int:
 
 def refresh_budget(fiscal_year: int, force: bool = False) -> None:
     """Store what each payer has committed for the year, unless nothing changed since it was stored."""
-    from lindung.enrolment.budget import committed_by_programme
+    from lindung.enrolment.budget import BudgetError, committed_by_programme
 
     mark = change_mark()
     stored = dict(BudgetSnapshot.objects.filter(fiscal_year=fiscal_year).values_list("payer_id", "change_mark"))
     for payer in Payer.objects.all():
         if not force and stored.get(payer.pk) == mark:
             continue
-        by_programme = committed_by_programme(payer, fiscal_year)
+        try:
+            by_programme = committed_by_programme(payer, fiscal_year)
+        except BudgetError:
+            # A rate missing for some month of the year: no figure rather than a wrong one (and no failed
+            # billing run because of the dashboard).
+            BudgetSnapshot.objects.filter(payer=payer, fiscal_year=fiscal_year).delete()
+            continue
         BudgetSnapshot.objects.update_or_create(
             payer=payer,
             fiscal_year=fiscal_year,
