@@ -135,7 +135,7 @@ def refresh_flows(month: str) -> int:
 
     def new_members(same_payer: bool) -> str:
         # Set difference, not NOT EXISTS per membership: two scans of the memberships whatever their number.
-        scope = "payer_id" if same_payer else "NULL"
+        scope = "payer_id" if same_payer else "CAST(NULL AS BIGINT)"
         return f"""
             SELECT 'new' AS kind, person_id, {scope} AS scope FROM {membership}
             WHERE start_month = %s AND status IN ({accepted_sql})
@@ -157,7 +157,7 @@ def refresh_flows(month: str) -> int:
         events AS (
             SELECT kind, person_id, scope FROM new_anywhere
             UNION ALL SELECT kind, person_id, scope FROM new_to_payer
-            UNION ALL SELECT kind, person_id, NULL AS scope FROM changed
+            UNION ALL SELECT kind, person_id, CAST(NULL AS BIGINT) AS scope FROM changed
             UNION ALL SELECT kind, person_id, payer_id AS scope FROM changed
         )
         INSERT INTO {_table(MemberFlow)} (month, kind, payer_id, kecamatan, village, segment, people)
