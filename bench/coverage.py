@@ -41,6 +41,17 @@ def best_of(n: int, call) -> tuple[float, object]:
     return min(times), result
 
 
+def traced(call) -> tuple[float, float, object]:
+    """Seconds, peak Python allocation (MB) and result of one call."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - started
+    peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak_mb, result
+
+
 def copy_history(month: str, months: list[str]) -> None:
     """January's cells and flows copied to earlier months: a year of figures of the same size."""
     from django.db import connection
@@ -91,12 +102,7 @@ def run_case(members: int) -> dict:
     record_payment(invoice, invoice.total, date(2026, 1, 20))
     payment_s = time.perf_counter() - started
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    protected = refresh_coverage("2026-01")
-    refresh_s = time.perf_counter() - started
-    refresh_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    refresh_s, refresh_peak_mb, protected = traced(lambda: refresh_coverage("2026-01"))
     assert protected == members, protected
     cells_per_month = CoverageCell.objects.filter(month="2026-01").count()
     flows_per_month = MemberFlow.objects.filter(month="2026-01").count()
@@ -106,12 +112,7 @@ def run_case(members: int) -> dict:
     refresh_statistics(MemberFlow)
     assert CoverageMonth.objects.count() >= 12
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    first = dashboard("2026-01")
-    dashboard_first_s = time.perf_counter() - started
-    dashboard_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    dashboard_first_s, dashboard_peak_mb, first = traced(lambda: dashboard("2026-01"))
     assert first["headline"]["protected"] == members and first["headline"]["new"] == members
     assert [m["protected"] for m in first["trend"]] == [members] * 12
     dashboard_s, again = best_of(3, lambda: dashboard("2026-01"))

@@ -34,15 +34,16 @@ DIMENSIONS = ("kecamatan", "village", "segment", "sex", "age_band", "programmes"
 
 
 def _tally(month, segment, payer, kecamatan=None) -> dict:
-    """People per kecamatan, village, segment, sex, age band and programme mask: one statement, each
-    dimension summed by the database (a UNION ALL of six GROUP BYs over the month's few thousand cells)."""
-    rows = cells(month, segment, payer)
-    if kecamatan is not None:
-        rows = rows.filter(kecamatan=kecamatan)
+    """People per kecamatan (or village, within `kecamatan`), segment, sex, age band and programme mask: one
+    statement, each dimension summed by the database (a UNION ALL of GROUP BYs over a few thousand cells)."""
+    if kecamatan is None:
+        rows, dimensions = cells(month, segment, payer), [d for d in DIMENSIONS if d != "village"]
+    else:
+        rows, dimensions = cells(month, segment, payer, villages=True).filter(kecamatan=kecamatan), DIMENSIONS
     parts = [
         rows.annotate(dimension=Value(name), key=Cast(name, CharField())).values_list("dimension", "key")
         .annotate(n=Sum("people")).order_by()
-        for name in DIMENSIONS
+        for name in dimensions
     ]
     totals = {name: {} for name in DIMENSIONS}
     for dimension, key, n in parts[0].union(*parts[1:], all=True):
@@ -102,7 +103,8 @@ def budget(year: int, payer=None) -> dict:
         payers = payers.filter(pk=payer_id(payer))
     payers = list(payers)
     snapshots = {s.payer_id: s for s in BudgetSnapshot.objects.filter(fiscal_year=year)}
-    if any(s.change_mark != change_mark() for s in snapshots.values()) or any(p.pk not in snapshots for p in payers):
+    mark = change_mark()
+    if any(s.change_mark != mark for s in snapshots.values()) or any(p.pk not in snapshots for p in payers):
         refresh_budget(year)
         snapshots = {s.payer_id: s for s in BudgetSnapshot.objects.filter(fiscal_year=year)}
     allocated = dict(
@@ -121,16 +123,19 @@ def budget(year: int, payer=None) -> dict:
             "payer": p.pk,
             "name": p.name,
             "allocated": allocated.get(p.pk, 0),
-            "committed": snapshots[p.pk].committed if p.pk in snapshots else 0,
+            "committed": snapshots[p.pk].committed if p.pk in snapshots else None,  # None: no rate to price it
             "billed": invoices.get(p.pk, {}).get("billed") or 0,
             "paid": invoices.get(p.pk, {}).get("paid") or 0,
         }
-        if any(figures[k] for k in ("allocated", "committed", "billed", "paid")) or payer is not None:
+        if any(figures[k] != 0 for k in ("allocated", "committed", "billed", "paid")) or payer is not None:
             rows.append(figures)
-    totals = {k: sum(r[k] for r in rows) for k in ("allocated", "committed", "billed", "paid")}
+    totals = {k: sum(r[k] for r in rows) for k in ("allocated", "billed", "paid")}
+    committed = [r["committed"] for r in rows]
+    totals["committed"] = None if None in committed else sum(committed)
     computed = [snapshots[r["payer"]].computed_at for r in rows if r["payer"] in snapshots]
     return {
-        "year": year, **totals, "remaining": totals["allocated"] - totals["committed"],
+        "year": year, **totals,
+        "remaining": None if totals["committed"] is None else totals["allocated"] - totals["committed"],
         "committed_as_of": max(computed) if computed else None, "payers": rows,
     }
 

@@ -153,14 +153,18 @@ def _cell_text(value) -> str:
 
 def read_rows(path: Path) -> list[list[str]]:
     """Every row of the first sheet (or the CSV) as text cells."""
-    from lindung.intake.reader import csv_records, decode, detect_format, head_encoding, sniff_delimiter
+    from lindung.intake.reader import csv_records, decode, detect_format, head_encoding
 
     kind = detect_format(path)
     if kind == "csv":
         raw = path.read_bytes()
-        encoding = head_encoding(raw[:65536])
-        text = decode(raw, encoding)
-        return csv_records(text, sniff_delimiter(text[:65536]))
+        text = decode(raw, head_encoding(raw[:65536]))
+        # The delimiter under which a header row is found (comma when none is).
+        for delimiter in (",", ";", "\t", "|"):
+            rows = csv_records(text, delimiter)
+            if find_columns(rows) is not None:
+                return rows
+        return csv_records(text, ",")
     import python_calamine
 
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)

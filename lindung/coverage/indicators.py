@@ -104,10 +104,11 @@ def payer_id(payer) -> int | None:
     return getattr(payer, "pk", payer)
 
 
-def cells(month_or_months, segment: str | None = None, payer=None):
+def cells(month_or_months, segment: str | None = None, payer=None, villages: bool = False):
     """The CoverageCell rows of a month (or list of months) for the filters: every payer when `payer` is None
-    (each person once), else that payer's; one segment or all. Builds months never refreshed first."""
-    from lindung.coverage.aggregate import ensure_months
+    (each person once), else that payer's; one segment or all; per kecamatan, or per village with `villages`.
+    Builds months never refreshed first."""
+    from lindung.coverage.aggregate import KECAMATAN_LEVEL, ensure_months
     from lindung.coverage.models import CoverageCell
 
     months = [month_or_months] if isinstance(month_or_months, str) else list(month_or_months)
@@ -115,6 +116,7 @@ def cells(month_or_months, segment: str | None = None, payer=None):
         month_start(month)
     ensure_months(months)
     rows = CoverageCell.objects.filter(month__in=months)
+    rows = rows.exclude(village=KECAMATAN_LEVEL) if villages else rows.filter(village=KECAMATAN_LEVEL)
     rows = rows.filter(payer__isnull=True) if payer is None else rows.filter(payer_id=payer_id(payer))
     if segment is not None:
         rows = rows.filter(segment=segment)

@@ -18,7 +18,8 @@ class CoverageCell(models.Model):
     Rows with `payer` empty count every protected person once (any payer); rows with a payer count the
     people with at least one paid line of that payer, with the breakdown keys taken from that payer's
     lines only. Within one month and one payer value (empty or a payer) each person is in exactly one cell,
-    so any sum over cells counts people once. `programmes` is a bit mask of the programmes paid for the
+    so any sum over cells counts people once — within one level: each month's cells are stored per village,
+    and again summed per kecamatan with `village` empty (the regency-wide figures read these). `programmes` is a bit mask of the programmes paid for the
     person in the month (bit i = the i-th programme in Programme order, see aggregate.programme_bits).
     """
 
@@ -35,7 +36,10 @@ class CoverageCell(models.Model):
     people = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["month", "payer", "kecamatan"], name="coveragecell_month_idx")]
+        indexes = [
+            models.Index(fields=["month", "payer", "village"], name="coveragecell_month_idx"),
+            models.Index(fields=["month", "payer", "kecamatan"], name="coveragecell_kecamatan_idx"),
+        ]
 
 
 class MemberFlow(models.Model):

@@ -133,8 +133,8 @@ def test_a_payment_and_a_billing_run_keep_the_cells_current(db, two_villages):
     record_payment(invoice, 16_800, date(2026, 4, 2))
     assert coverage("2026-03") == coverage_from_lines("2026-03")
     assert coverage("2026-03")["by_kecamatan"] == {"32.16.04": 1, "32.16.08": 1}
-    # Only the cells of the month hold the figures: with none, nobody would be counted.
-    assert CoverageCell.objects.filter(month="2026-03", payer__isnull=True).count() == 2
+    # Two villages, two kecamatan: a cell each, at both levels.
+    assert CoverageCell.objects.filter(month="2026-03", payer__isnull=True).count() == 4
 
 
 def test_a_month_never_refreshed_is_built_when_first_read(db, two_villages):
