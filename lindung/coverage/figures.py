@@ -103,13 +103,13 @@ def kecamatan_figures(selection: Selection, kecamatan: str) -> dict:
 def village_figures(month: str, village: str) -> dict:
     """One village's figures for the village report: {"protected", "by_segment", "by_sex", "by_age_band":
     [row], "trend": [{"month", "protected"}] (12 months)}, summed from the village's cells."""
-    rows = cells(month).filter(village=village)
+    rows = cells(month, villages=True).filter(village=village)
     by = {
         dimension: dict(rows.values_list(dimension).annotate(n=Sum("people")))
         for dimension in ("segment", "sex", "age_band")
     }
     months = months_between(add_months(month, 1 - TREND_MONTHS), month)
-    by_month = dict(cells(months).filter(village=village).values_list("month").annotate(n=Sum("people")))
+    by_month = dict(cells(months, villages=True).filter(village=village).values_list("month").annotate(n=Sum("people")))
     segments = Segment.objects.order_by("sort", "code")
     return {
         "protected": sum(by["sex"].values()),
