@@ -66,6 +66,7 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
         "year": year,
         "month": month,
         "month_name": month_label(month, translation.get_language()),
+        "title": _("Paritrana self-assessment %(year)s") % {"year": year},
         "regency": regency,
         "figures": figures,
         "trend": [{**point, "name": month_label(point["month"], translation.get_language())} for point in year_trend],
@@ -131,7 +132,7 @@ def paritrana_xlsx(year: int, language: str | None = None, printed_on: date | No
         summary = workbook.add_worksheet(_("Summary"))
         summary.set_column(0, 0, 44)
         summary.set_column(1, 1, 20)
-        summary.write_string(0, 0, _("Paritrana self-assessment %(year)s") % {"year": year}, f["title"])
+        summary.write_string(0, 0, c["title"], f["title"])
         summary.write_string(1, 0, c["regency"], f["bold"])
         summary.write_string(2, 0, c["printed"], f["small"])
         budget = c["budget"]
@@ -178,7 +179,7 @@ def paritrana_xlsx(year: int, language: str | None = None, printed_on: date | No
         _table(workbook, f, _("Innovations"), [_("Year"), _("Title"), _("Description")],
                [[i.year, i.title, i.description] for i in c["innovations"]], ["cell", "wrap", "wrap"],
                widths=[8, 36, 70])
-        workbook.set_properties({"title": _("Paritrana self-assessment %(year)s") % {"year": year}, "author": "lindung"})
+        workbook.set_properties({"title": c["title"], "author": "lindung"})
         workbook.close()
         return output.getvalue()
 
@@ -221,6 +222,7 @@ def village_content(code: str, month: str | None = None, printed_on: date | None
     return {
         "village": village,
         "kecamatan": village.parent,
+        "title": _("Coverage report of %(name)s") % {"name": village.name},
         "regency": regency_name(),
         "month": month,
         "month_name": month_label(month, translation.get_language()),
