@@ -78,6 +78,7 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
         "regulations": list(Regulation.objects.filter(issued_on__year__lte=year)),
         "innovations": list(Innovation.objects.filter(year__lte=year)),
         **tables(figures),
+        "target_text": drawings.percent(figures["headline"]["target_rate"]) if figures["headline"]["target_rate"] is not None else "",
         "budget_realised_text": drawings.percent(budget["realised"]) if budget["realised"] is not None else "",
         "printed": _("Printed by lindung on %(date)s") % {"date": day_label(printed_on or timezone.localdate())},
         "drawings": {

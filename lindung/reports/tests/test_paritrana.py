@@ -45,6 +45,8 @@ def test_the_pdf_has_the_map_and_its_totals_match_lindung_coverage_json(recorded
     text = "\n".join(lines)
     assert "Penilaian mandiri Paritrana 2026" in text
     assert "Maret 2026" in text
+    flowing = " ".join(lines)  # the headline wraps inside its boxes
+    assert "dari 1.500.000 penduduk usia kerja" in flowing and "dari target 75.903 pekerja" in flowing
     # The map: every kecamatan named on the drawing, its legend and the attribution of the boundaries.
     names = dict(districts_of().values_list("code", "name"))
     assert len(names) == 23 and all(name in lines for name in names.values())
