@@ -15,7 +15,8 @@ def count(value) -> str:
 
 
 def percent(value) -> str:
-    return f"{number_format(value * 100, 1)} %"
+    """0.125 -> '12,5 %' (in the reader's locale); '' for None (no denominator)."""
+    return "" if value is None else f"{number_format(value * 100, 1)} %"
 
 
 def short_month(month: str) -> str:
@@ -28,7 +29,7 @@ def short_month(month: str) -> str:
 def with_rates(rows: list[dict], link=None) -> list[dict]:
     """Rows for a table: the rate written out ("" without a denominator), the drill-down link if any."""
     return [
-        {**row, "rate_text": percent(row["rate"]) if row["rate"] is not None else "",
+        {**row, "rate_text": percent(row["rate"]),
          "href": link(row["code"]) if link else None}
         for row in rows
     ]

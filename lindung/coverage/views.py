@@ -32,8 +32,8 @@ def dashboard(request):
             month_name=month_label(selection.month),
             drawings=drawings.dashboard_drawings(figures, kecamatan_link),
             headline=figures["headline"],
-            rate_text=drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
-            target_text=drawings.percent(figures["headline"]["target_rate"]) if figures["headline"]["target_rate"] is not None else "",
+            rate_text=drawings.percent(figures["rate"]),
+            target_text=drawings.percent(figures["headline"]["target_rate"]),
             kecamatan_rows=drawings.with_rates(figures["by_kecamatan"], kecamatan_link),
             by_segment=drawings.with_rates(figures["by_segment"]),
             by_sex_rows=drawings.with_rates(figures["by_sex"]),
@@ -58,7 +58,7 @@ def kecamatan(request, code):
         context.update(
             figures=figures,
             month_name=month_label(selection.month),
-            rate_text=drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
+            rate_text=drawings.percent(figures["rate"]),
             # Each village's row leads to its report (a PDF for the village head).
             village_rows=drawings.with_rates(figures["by_village"], lambda village: reverse("reports:village", args=[village])),
             map=drawings.village_map(code, figures["by_village"]),

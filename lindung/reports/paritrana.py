@@ -49,7 +49,7 @@ def _language(language: str | None) -> str:
 def tables(figures: dict) -> dict:
     """The breakdowns as table rows (rates written out), and whether they have denominators at all."""
     return {
-        "rate_text": drawings.percent(figures["rate"]) if figures["rate"] is not None else "",
+        "rate_text": drawings.percent(figures["rate"]),
         "denominators": any(row["denominator"] is not None for row in figures["by_kecamatan"]),
         **{key: drawings.with_rates(figures[key]) for key in ("by_kecamatan", "by_segment", "by_sex", "by_age_band")},
     }
@@ -71,21 +71,20 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
         "figures": figures,
         "trend": [{**point, "name": month_label(point["month"], translation.get_language())} for point in year_trend],
         "budget_rows": [
-            {**row, "realised_text": drawings.percent(row["realised"]) if row["realised"] is not None else ""}
+            {**row, "realised_text": drawings.percent(row["realised"])}
             for row in budget["payers"]
         ],
         "budget": budget,
         "regulations": list(Regulation.objects.filter(issued_on__year__lte=year)),
         "innovations": list(Innovation.objects.filter(year__lte=year)),
         **tables(figures),
-        "target_text": drawings.percent(figures["headline"]["target_rate"]) if figures["headline"]["target_rate"] is not None else "",
-        "budget_realised_text": drawings.percent(budget["realised"]) if budget["realised"] is not None else "",
+        "target_text": drawings.percent(figures["headline"]["target_rate"]),
+        "budget_realised_text": drawings.percent(budget["realised"]),
         "printed": _("Printed by lindung on %(date)s") % {"date": day_label(printed_on or timezone.localdate())},
         "drawings": {
             "map": drawings.kecamatan_map(figures["by_kecamatan"]),
             "trend": drawings.trend(year_trend),
             "segment": drawings.breakdown(figures["by_segment"], _("People protected by segment")),
-            "kecamatan": drawings.breakdown(figures["by_kecamatan"], _("People protected by kecamatan")),
             "sex": drawings.breakdown(figures["by_sex"], _("People protected by sex"), width=340),
             "age_band": drawings.breakdown(figures["by_age_band"], _("People protected by age band"), width=340),
         },
