@@ -61,7 +61,7 @@ def paritrana(request, year: int, kind: str):
     except documents.ReportError as error:
         messages.error(request, billing_message(error))
         return redirect("reports:index")
-    return download(content, kind, f"paritrana-{year}.{kind}", "reports.paritrana_download", f"{year} {kind.upper()}")
+    return download(content, kind, f"paritrana-{year}.{kind}", "reports.pack_download", f"{year} {kind.upper()}")
 
 
 @login_required
@@ -94,7 +94,7 @@ def _edit(request, model, form_class, pk, template):
         if instance is None:
             record.created_by = request.user
         record.save()
-        audit.record(f"reports.{name}_{'add' if instance is None else 'change'}", target=record, summary=str(record),
+        audit.record(f"reports.{name}_{'add' if instance is None else 'edit'}", target=record, summary=str(record),
                      before=_jsonable(before), after=_jsonable(model_to_dict(record)))
         messages.success(request, _("Saved: %(record)s") % {"record": record})
         return redirect("reports:index")

@@ -46,7 +46,7 @@ def test_the_pack_downloads_as_pdf_and_xlsx_and_each_download_is_audited(client,
     assert "Penilaian mandiri Paritrana 2026" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     response = client.get(reverse("reports:paritrana", args=[2026, "xlsx"]))
     assert load_workbook(io.BytesIO(response.content))["Ringkasan"]["A1"].value == "Penilaian mandiri Paritrana 2026"
-    events = AuditEvent.objects.filter(action="reports.paritrana_download", user=user).order_by("pk")
+    events = AuditEvent.objects.filter(action="reports.pack_download", user=user).order_by("pk")
     assert [e.summary for e in events] == ["2026 PDF (paritrana-2026.pdf)", "2026 XLSX (paritrana-2026.xlsx)"]
     assert client.get(reverse("reports:paritrana", args=[2026, "docx"])).status_code == 404
     # A year with nothing paid: back to the page with the reason, nothing downloaded.
@@ -88,7 +88,7 @@ def test_an_officer_records_regulations_and_innovations_and_the_pack_shows_them(
                                                    "description": "Petugas mendaftar petani di sawah."})
     assert Innovation.objects.get().created_by.username == "user_officer"
     changes = AuditEvent.objects.filter(action__startswith="reports.").order_by("pk")
-    assert [e.action for e in changes] == ["reports.regulation_add", "reports.regulation_change", "reports.innovation_add"]
+    assert [e.action for e in changes] == ["reports.regulation_add", "reports.regulation_edit", "reports.innovation_add"]
     assert changes[1].before["number"] == "12 Tahun 2025" and changes[1].after["number"] == "3 Tahun 2025"
     pdf = client.get(reverse("reports:paritrana", args=[2026, "pdf"])).content
     pack = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -35,5 +35,5 @@ class Command(BaseCommand):
         except ReportError as error:
             raise CommandError(str(error)) from None
         path.write_bytes(content)
-        audit.record("reports.paritrana_download", summary=f"{year} {path.suffix[1:].upper()} ({path.name}, command line)")
+        audit.record("reports.pack_download", summary=f"{year} {path.suffix[1:].upper()} ({path.name}, command line)")
         self.stdout.write(f"{path} ({len(content):,} bytes)")
