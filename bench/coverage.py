@@ -4,7 +4,9 @@ Each case runs in a fresh process on a fresh database (bench/fresh.py): a synthe
 all enrolled on APBD (JKK + JKM) from 2026-01, January billed (2 N contribution lines) and paid in full
 (the billing run and the payment each refresh January's figures through their hooks). Then:
 
-- refresh: refresh_coverage("2026-01") again, timed, with the peak Python allocation (tracemalloc);
+- refresh: refresh_coverage("2026-01") again, timed, with the peak Python allocation (tracemalloc): its cells,
+  and its flows, where all N members are new (the worst case); then apart, the cells of January and the
+  flows of February, a month with nobody new (what a usual month's refresh adds to them);
 - a year of history: January's cells and flows copied to the eleven months before, so that the trend
   reads twelve full months, as on a live system after a year;
 - dashboard: dashboard("2026-01") — everything the dashboard screen needs (headline, flows, every
@@ -84,7 +86,7 @@ def run_case(members: int) -> dict:
     from lindung.billing.models import Invoice
     from lindung.billing.services import enrol, record_payment, run_billing
     from lindung.bulk import refresh_statistics
-    from lindung.coverage.aggregate import refresh_coverage
+    from lindung.coverage.aggregate import refresh_cells, refresh_coverage, refresh_flows
     from lindung.coverage.dashboard import dashboard, kecamatan_detail
     from lindung.coverage.indicators import coverage, coverage_from_lines
     from lindung.coverage.models import CoverageCell, CoverageMonth, MemberFlow
@@ -104,6 +106,8 @@ def run_case(members: int) -> dict:
 
     refresh_s, refresh_peak_mb, protected = traced(lambda: refresh_coverage("2026-01"))
     assert protected == members, protected
+    cells_s, _, _ = traced(lambda: refresh_cells("2026-01"))
+    flows_s, _, _ = traced(lambda: refresh_flows("2026-02"))  # a month with nobody new: the usual case
     cells_per_month = CoverageCell.objects.filter(month="2026-01").count()
     flows_per_month = MemberFlow.objects.filter(month="2026-01").count()
 
@@ -131,6 +135,8 @@ def run_case(members: int) -> dict:
         "payment_s": payment_s,
         "refresh_s": refresh_s,
         "refresh_peak_mb": refresh_peak_mb,
+        "cells_s": cells_s,
+        "flows_s": flows_s,
         "cells": cells_per_month,
         "flows": flows_per_month,
         "dashboard_first_s": dashboard_first_s,
@@ -146,7 +152,8 @@ def run_case(members: int) -> dict:
 
 COLUMNS = [
     ("lines", "lines", "{:>10,}"), ("billing_s", "bill s", "{:>7.1f}"), ("payment_s", "pay s", "{:>6.1f}"),
-    ("refresh_s", "refresh s", "{:>9.2f}"), ("refresh_peak_mb", "ref. MB", "{:>7.1f}"), ("cells", "cells", "{:>7,}"),
+    ("refresh_s", "refresh s", "{:>9.2f}"), ("cells_s", "cells s", "{:>7.2f}"), ("flows_s", "flows s", "{:>7.2f}"),
+    ("refresh_peak_mb", "ref. MB", "{:>7.1f}"), ("cells", "cells", "{:>7,}"),
     ("dashboard_first_s", "dash 1st", "{:>8.3f}"), ("dashboard_s", "dash s", "{:>7.3f}"),
     ("dashboard_filtered_s", "filtered", "{:>8.3f}"), ("detail_s", "kec. s", "{:>7.3f}"),
     ("coverage_s", "cov. s", "{:>7.3f}"), ("live_s", "live s", "{:>7.2f}"), ("dashboard_peak_mb", "dash MB", "{:>7.1f}"),

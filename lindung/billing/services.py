@@ -241,7 +241,7 @@ def run_billing(month: str, user=None) -> BillingReport:
         # Invoices follow their lines; payments keep `paid` current themselves.
         by_programme = refresh_invoices(month) if added or removed else None
         refresh_membership_status(user=user)
-        refresh_coverage(month)
+        refresh_coverage(month, cells=False)
         report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
         if report.changed:
             audit.record("billing.run", user=user, summary=f"billing {month}", after=report.as_json())

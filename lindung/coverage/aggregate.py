@@ -1,8 +1,8 @@
 """Coverage figures kept per month: refresh_coverage(month) rebuilds them from the ledger, set-based.
 
 A dashboard request reads only these small tables (a few thousand cells a month), never the millions of
-contribution lines. The billing run and every recorded payment refresh their month (hook calls in
-lindung/billing/services.py); ending memberships and the yearly renewal refresh the flows they change
+contribution lines. Every recorded payment refreshes its month, the billing run its month's flows (hook
+calls in lindung/billing/services.py); ending memberships and the yearly renewal refresh the flows they change
 (lindung/enrolment/lifecycle.py); `lindung coverage refresh` rebuilds every month. A month nobody has
 refreshed yet is built the first time it is read (ensure_months).
 
@@ -212,24 +212,27 @@ def latest_billed_month() -> str | None:
     return ContributionLine.objects.order_by("-month").values_list("month", flat=True).first()
 
 
-def refresh_coverage(month: str) -> int:
+def refresh_coverage(month: str, cells: bool = True) -> int | None:
     """Rebuild the coverage figures of `month` from the ledger; returns the people protected in it.
 
     The cells of the month, its member flows and those of the latest billed month (where the billing
     run and payments record lapses and resumptions), and the budget commitments of its year when a
-    membership changed since they were stored. Called after every billing run and payment.
+    membership changed since they were stored. Called after every payment, and after every billing run
+    with `cells=False`: a billing run never touches a paid line, so the month's cells stay as they are
+    (None is returned then).
     """
     month_start(month)
     with transaction.atomic():
-        protected = refresh_cells(month)
+        protected = refresh_cells(month) if cells else None
         refresh_flows(month)
         latest = latest_billed_month()
         if latest and latest != month:
             refresh_flows(latest)
         refresh_budget(int(month[:4]))
-        CoverageMonth.objects.update_or_create(
-            month=month, defaults={"refreshed_at": timezone.now(), "protected": protected}
-        )
+        if cells:
+            CoverageMonth.objects.update_or_create(
+                month=month, defaults={"refreshed_at": timezone.now(), "protected": protected}
+            )
     return protected
 
 

@@ -11,11 +11,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lindung.billing.models import ContributionLine, Invoice
+from lindung.billing.models import ContributionLine, Invoice, Membership
 from lindung.billing.services import enrol, record_payment, run_billing
 from lindung.coverage.aggregate import refresh_all, refresh_coverage
 from lindung.coverage.indicators import AGE_BANDS, OTHER_AGE, coverage, coverage_from_lines, trend, trend_from_lines
 from lindung.coverage.models import CoverageCell, CoverageMonth
+from lindung.enrolment.lifecycle import end_memberships
 from lindung.programmes.models import Payer
 from lindung.registry.models import Person
 from lindung.registry.nik import make_nik
@@ -125,8 +126,8 @@ def test_a_payment_and_a_billing_run_keep_the_cells_current(db, two_villages):
     asep, siti = two_villages
     enrol(Person.objects.filter(pk__in=[asep.pk, siti.pk]), ["JKK", "JKM"], Payer.objects.get(kind="apbd"), "2026-03")
     run_billing("2026-03")
-    assert CoverageMonth.objects.get(month="2026-03").protected == 0
     assert coverage("2026-03")["protected"] == 0
+    assert CoverageMonth.objects.get(month="2026-03").protected == 0
     invoice = Invoice.objects.get(month="2026-03")
     record_payment(invoice, 16_800, date(2026, 4, 1))  # Asep, registered first
     assert coverage("2026-03")["by_kecamatan"] == {"32.16.04": 1}
@@ -135,6 +136,11 @@ def test_a_payment_and_a_billing_run_keep_the_cells_current(db, two_villages):
     assert coverage("2026-03")["by_kecamatan"] == {"32.16.04": 1, "32.16.08": 1}
     # Two villages, two kecamatan: a cell each, at both levels.
     assert CoverageCell.objects.filter(month="2026-03", payer__isnull=True).count() == 4
+    # A billing run never touches paid lines: rerun with a member removed and one added, the cells still hold.
+    end_memberships(Membership.objects.filter(person=asep), "withdrawn", "2026-02")
+    enrol(Person.objects.filter(pk=asep.pk), ["JKK", "JKM"], Payer.objects.get(kind="apbd"), "2026-04")
+    run_billing("2026-03")
+    assert coverage("2026-03") == coverage_from_lines("2026-03")
 
 
 def test_a_month_never_refreshed_is_built_when_first_read(db, two_villages):

@@ -127,6 +127,7 @@ def test_the_budget_is_the_enrolment_budget(history):
 def test_renewal_is_counted_in_january(history):
     people, apbd, worker = history
     Membership.objects.filter(payer=apbd, status__in=["active", "inactive"]).update(end_month="2026-12")
+    assert dashboard("2027-01")["headline"]["renewed"] == 0  # January built before the renewal
     report = renew(apbd, 2027)
     assert report.carried == 3
     assert dashboard("2027-01")["headline"]["renewed"] == 3
