@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lindung.enrolment",
     "lindung.claims",
     "lindung.coverage",
+    "lindung.reports",
     "lindung.api",
 ]
 

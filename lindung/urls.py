@@ -9,5 +9,7 @@ urlpatterns = [
     path("enrolment/", include("lindung.enrolment.urls")),
     path("billing/", include("lindung.billing.urls")),
     path("claims/", include("lindung.claims.urls")),
+    path("coverage/", include("lindung.coverage.urls")),
+    path("reports/", include("lindung.reports.urls")),
     path("api/", api.urls),
 ]

@@ -12,6 +12,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
         "claims.view_incident", "claims.add_incident", "claims.change_incident", "claims.update_claim_status",
         "claims.import_claim_status", "claims.view_claim_totals",
+        "reports.view_regulation", "reports.add_regulation", "reports.change_regulation",
+        "reports.view_innovation", "reports.add_innovation", "reports.change_innovation",
     ],
     "officer": [
         "registry.view_person", "registry.add_person", "registry.change_person", "registry.delete_person",
@@ -23,6 +25,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enrolment.view_eligibilitypolicy", "enrolment.add_eligibilitypolicy",
         "claims.view_incident", "claims.add_incident", "claims.change_incident", "claims.update_claim_status",
         "claims.import_claim_status", "claims.view_claim_totals",
+        "reports.view_regulation", "reports.add_regulation", "reports.change_regulation",
+        "reports.view_innovation", "reports.add_innovation", "reports.change_innovation",
     ],
     "village_operator": [
         "registry.view_person", "registry.add_person", "registry.change_person",
@@ -39,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_overview", "registry.view_all_areas", "accounts.view_auditevent",
         "billing.view_invoice", "billing.view_membership", "programmes.view_payer", "programmes.view_raterule",
         "enrolment.view_enrolmentbatch", "programmes.view_budgetline", "claims.view_claim_totals",
+        "reports.view_regulation", "reports.view_innovation",
     ],
 }
 

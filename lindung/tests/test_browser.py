@@ -27,11 +27,12 @@ ROLE_USERS = [
     ("pimpinan", "leader", []),
 ]
 MENUS = {
-    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"],
-    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Akun saya"],
-    "operator": ["Registrasi", "Impor data", "Klaim", "Akun saya"],
-    "bpjs": ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Akun saya"],
-    "pimpinan": ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"],
+    "admin": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Log audit",
+              "Akun saya"],
+    "petugas": ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Akun saya"],
+    "operator": ["Registrasi", "Impor data", "Laporan", "Klaim", "Akun saya"],
+    "bpjs": ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Akun saya"],
+    "pimpinan": ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Log audit", "Akun saya"],
 }
 
 

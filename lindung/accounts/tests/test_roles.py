@@ -43,11 +43,12 @@ def test_each_role_reaches_exactly_its_pages(client, login, two_villages, role):
 
 
 @pytest.mark.parametrize("role, menu", [
-    ("admin", ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"]),
-    ("officer", ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Iuran", "Klaim", "Akun saya"]),
-    ("village_operator", ["Registrasi", "Impor data", "Klaim", "Akun saya"]),
-    ("bpjs_officer", ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Akun saya"]),
-    ("leader", ["Ringkasan", "Kepesertaan", "Iuran", "Klaim", "Log audit", "Akun saya"]),
+    ("admin", ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Log audit",
+               "Akun saya"]),
+    ("officer", ["Ringkasan", "Registrasi", "Impor data", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Akun saya"]),
+    ("village_operator", ["Registrasi", "Impor data", "Laporan", "Klaim", "Akun saya"]),
+    ("bpjs_officer", ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Akun saya"]),
+    ("leader", ["Ringkasan", "Kepesertaan", "Cakupan", "Laporan", "Iuran", "Klaim", "Log audit", "Akun saya"]),
 ])
 def test_each_role_has_its_menu(client, login, role, menu):
     import re

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 
 from lindung.billing.models import ContributionLine, Invoice
 from lindung.billing.services import enrol, record_payment, run_billing
-from lindung.coverage.indicators import coverage, trend
+from lindung.coverage.aggregate import refresh_coverage
+from lindung.coverage.indicators import coverage, coverage_from_lines, trend
 from lindung.programmes.models import Payer
 from lindung.registry.models import Person
 from lindung.registry.nik import make_nik
@@ -110,6 +111,8 @@ def test_someone_billed_in_two_kecamatan_in_one_month_is_counted_once(march):
     ContributionLine.objects.filter(month="2026-03", person=aditya, programme_id="JHT").update(
         village_id="32.16.08.1008", segment_id="fisher"
     )
+    refresh_coverage("2026-03")  # lines written behind the billing services' back: the figures are rebuilt
+    assert coverage("2026-03") == coverage_from_lines("2026-03")
     result = coverage("2026-03")
     assert result["protected"] == 5
     assert result["by_kecamatan"] == {"32.16.04": 3, "32.16.08": 2}

@@ -8,5 +8,5 @@ def update_role_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0007_enrolment_permissions"), ("claims", "0001_initial")]
+    dependencies = [("accounts", "0007_enrolment_permissions"), ("claims", "0001_initial"), ("reports", "0001_initial")]
     operations = [migrations.RunPython(update_role_groups, migrations.RunPython.noop)]
