@@ -13,8 +13,8 @@ Definitions (the protection ledger's, lindung/billing/ledger.py):
   - age is the age in whole years on the first day of the month; the bands are 15-24, 25-34, 35-44,
     45-54 and 55-65 (inclusive), everyone else (younger than 15, older than 65) is "other".
 
-The figures are read from per-month cells (lindung/coverage/aggregate.py) that the billing run and
-payments keep current; coverage_from_lines() and trend_from_lines() compute the same from the lines
+The figures are read from per-month cells (lindung/coverage/aggregate.py) that every recorded payment
+keeps current; coverage_from_lines() and trend_from_lines() compute the same from the lines
 themselves, in the database with GROUP BY (no person passes through Python), as the reference.
 """
 from datetime import date
