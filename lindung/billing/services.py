@@ -20,7 +20,7 @@ from lindung.billing.models import (
     Payment,
 )
 from lindung.bulk import ANALYZE_AFTER, insert_from_select, read_frame, refresh_statistics
-from lindung.coverage.aggregate import refresh_coverage
+from lindung.coverage.aggregate import figures_changed
 from lindung.months import add_months, month_start, months_between
 from lindung.programmes.models import Payer, Programme
 from lindung.programmes.rates import Rate, rate_for
@@ -87,6 +87,8 @@ def enrol(
             "enrolled",
             user,
         )
+        if report.enrolled:
+            figures_changed(start_month)
         audit.record(
             "billing.enrol",
             user=user,
@@ -244,7 +246,7 @@ def run_billing(month: str, user=None) -> BillingReport:
         # Invoices follow their lines; payments keep `paid` current themselves.
         by_programme = refresh_invoices(month) if added or removed else None
         refresh_membership_status(user=user)
-        refresh_coverage(month, cells=False)
+        figures_changed(month)
         report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
         if report.changed:
             audit.record("billing.run", user=user, summary=f"billing {month}", after=report.as_json())
@@ -396,7 +398,7 @@ def record_payment(
         payment.save(update_fields=["allocated"])
         Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + payment.allocated, updated_at=timezone.now())
         refresh_membership_status(user=user)
-        refresh_coverage(invoice.month)
+        figures_changed(invoice.month)
         audit.record(
             "billing.payment",
             user=user,

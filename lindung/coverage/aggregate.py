@@ -1,10 +1,10 @@
 """Coverage figures kept per month: refresh_coverage(month) rebuilds them from the ledger, set-based.
 
 A dashboard request reads only these small tables (a few thousand cells a month), never the millions of
-contribution lines. Every recorded payment refreshes its month, the billing run its month's flows (hook
-calls in lindung/billing/services.py); ending memberships and the yearly renewal refresh the flows they change
-(lindung/enrolment/lifecycle.py); `lindung coverage refresh` rebuilds every month. A month nobody has
-refreshed yet is built the first time it is read (ensure_months).
+contribution lines. Billing runs, payments, ending memberships and the yearly renewal mark the months they
+change (figures_changed, called from lindung/billing/services.py and lindung/enrolment/lifecycle.py) and the
+job worker rebuilds them (tasks.refresh_stale_coverage); a month never built or still marked is rebuilt by its
+first reader (ensure_months); `lindung coverage refresh` rebuilds every month.
 
 Each month is rebuilt whole — its rows deleted, then a handful of INSERT … SELECT statements run by the
 database — in one transaction, so a reader sees the old figures or the new ones, never half of each.
@@ -212,37 +212,39 @@ def latest_billed_month() -> str | None:
     return ContributionLine.objects.order_by("-month").values_list("month", flat=True).first()
 
 
-def refresh_coverage(month: str, cells: bool = True) -> int | None:
-    """Rebuild the coverage figures of `month` from the ledger; returns the people protected in it.
-
-    The cells of the month, its member flows and those of the latest billed month (where the billing
-    run and payments record lapses and resumptions), and the budget commitments of its year when a
-    membership changed since they were stored. Called after every payment, and after every billing run
-    with `cells=False`: a billing run never touches a paid line, so the month's cells stay as they are
-    (None is returned then).
+def refresh_coverage(month: str) -> int:
+    """Rebuild the coverage figures of `month` from the ledger (its cells and member flows, and the budget
+    commitments of its year when a membership changed since they were stored); returns the people protected.
     """
     month_start(month)
     with transaction.atomic():
-        protected = refresh_cells(month) if cells else None
+        # Holding the month's row makes a payment that marks it stale meanwhile wait for this rebuild, and
+        # mark it again afterwards, rather than be lost (PostgreSQL; SQLite writes one at a time anyway).
+        list(CoverageMonth.objects.select_for_update().filter(month=month))
+        protected = refresh_cells(month)
         refresh_flows(month)
-        latest = latest_billed_month()
-        if latest and latest != month:
-            refresh_flows(latest)
         refresh_budget(int(month[:4]))
-        if cells:
-            CoverageMonth.objects.update_or_create(
-                month=month, defaults={"refreshed_at": timezone.now(), "protected": protected}
-            )
+        CoverageMonth.objects.update_or_create(
+            month=month, defaults={"refreshed_at": timezone.now(), "protected": protected, "stale": False}
+        )
     return protected
 
 
-def refresh_member_flows(*months: str) -> None:
-    """Rebuild the flows of the given months (after memberships end or are renewed)."""
-    with transaction.atomic():
-        for month in sorted(set(months)):
-            refresh_flows(month)
-        for year in sorted({int(m[:4]) for m in months}):
-            refresh_budget(year)
+def figures_changed(*months: str) -> None:
+    """The ledger of these months changed (a billing run, a payment, memberships ended or renewed): mark
+    them, and the latest billed month (where lapses and resumptions are recorded), for a rebuild by the job
+    worker after the change commits. Readers rebuild a marked month themselves if the worker has not yet,
+    so figures are never stale; the billing run and payments do not wait for the rebuild."""
+    from lindung.coverage.tasks import refresh_stale_coverage
+
+    latest = latest_billed_month()
+    marked = CoverageMonth.objects.filter(month__in={*months, *([latest] if latest else [])}).update(stale=True)
+    if marked:
+        transaction.on_commit(refresh_stale_coverage.enqueue)
+
+
+def stale_months() -> list[str]:
+    return list(CoverageMonth.objects.filter(stale=True).order_by("month").values_list("month", flat=True))
 
 
 def months_with_history() -> list[str]:
@@ -271,12 +273,7 @@ def refresh_all(months: list[str] | None = None, progress=None) -> dict[str, int
 
 
 def ensure_months(months: list[str]) -> None:
-    """Build the months that were never refreshed (a database that has history from before this table)."""
-    missing = set(months) - set(CoverageMonth.objects.filter(month__in=months).values_list("month", flat=True))
-    for month in sorted(missing):
-        with transaction.atomic():
-            protected = refresh_cells(month)
-            refresh_flows(month)
-            CoverageMonth.objects.update_or_create(
-                month=month, defaults={"refreshed_at": timezone.now(), "protected": protected}
-            )
+    """Build the months never built (a database with history from before this table) or marked stale."""
+    fresh = set(CoverageMonth.objects.filter(month__in=months, stale=False).values_list("month", flat=True))
+    for month in sorted(set(months) - fresh):
+        refresh_coverage(month)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import CharField, Sum, Value
 from django.db.models.functions import Cast
 
-from lindung.coverage.aggregate import FLOW_KINDS, change_mark, programme_bits, refresh_budget
+from lindung.coverage.aggregate import FLOW_KINDS, change_mark, ensure_months, programme_bits, refresh_budget
 from lindung.coverage.denominators import TARGET, area_figures, regency_denominator, regency_figure
 from lindung.coverage.indicators import AGE_BANDS, OTHER_AGE, SEXES, cells, payer_id, trend
 from lindung.coverage.models import BudgetSnapshot, MemberFlow
@@ -53,6 +53,7 @@ def _tally(month, segment, payer, kecamatan=None) -> dict:
 
 def flows(month: str, segment=None, payer=None, kecamatan=None) -> dict[str, int]:
     """People new, renewed, lapsed and ended in the month (aggregate.FLOW_KINDS), for the filters."""
+    ensure_months([month])
     rows = MemberFlow.objects.filter(month=month)
     rows = rows.filter(payer__isnull=True) if payer is None else rows.filter(payer_id=payer_id(payer))
     if segment is not None:

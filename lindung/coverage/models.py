@@ -69,6 +69,9 @@ class CoverageMonth(models.Model):
     month = models.CharField(primary_key=True, **MONTH)
     refreshed_at = models.DateTimeField(default=timezone.now)
     protected = models.PositiveIntegerField(default=0)
+    # Set by billing runs, payments and membership changes (aggregate.figures_changed); the job worker, or
+    # the next reader, rebuilds the month.
+    stale = models.BooleanField(default=False)
 
 
 class BudgetSnapshot(models.Model):

@@ -35,6 +35,7 @@ from lindung import bulk
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
 from lindung.billing.models import Membership, MembershipStatus
+from lindung.coverage.aggregate import figures_changed
 from lindung.enrolment.lifecycle import REASON_LENGTH, record_changes
 from lindung.enrolment.models import BatchMember, BatchMemberStatus, BatchStatus, EnrolmentBatch
 from lindung.intake.headers import HEADER_SEARCH_ROWS, normalise_header
@@ -805,7 +806,8 @@ def _apply(batch: EnrolmentBatch, rows: pl.DataFrame, user=None) -> None:
 
     to_activate = _memberships_of_members(batch, [BatchMemberStatus.ACCEPTED], WAITING_MEMBERSHIPS)
     record_changes(to_activate, MembershipStatus.ACTIVE, first_month, "accepted by BPJS", user)
-    to_activate.update(status=MembershipStatus.ACTIVE, kpj=Subquery(member.values("kpj")[:1]))
+    if to_activate.update(status=MembershipStatus.ACTIVE, kpj=Subquery(member.values("kpj")[:1])):
+        figures_changed(first_month)
 
     to_end = _memberships_of_members(batch, [BatchMemberStatus.REJECTED], WAITING_MEMBERSHIPS)
     reason = Substr(

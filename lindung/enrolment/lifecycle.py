@@ -15,7 +15,7 @@ from django.utils import timezone
 from lindung.accounts import audit
 from lindung.billing.models import Membership, MembershipChange, MembershipStatus
 from lindung.bulk import insert_from_select
-from lindung.coverage.aggregate import refresh_member_flows
+from lindung.coverage.aggregate import figures_changed
 from lindung.enrolment.models import EligibilityPolicy
 from lindung.months import month_start
 from lindung.programmes.models import Payer
@@ -115,7 +115,7 @@ def end_memberships(memberships, reason: str, last_month: str, user=None, note: 
     check_month(last_month)
     with transaction.atomic():
         ended = _end(memberships, reason, last_month, user=user, note=note)
-        refresh_member_flows(last_month)
+        figures_changed(last_month)
         if ended:
             audit.record(
                 "enrolment.end",
@@ -219,7 +219,7 @@ def renew(payer: Payer, year: int, user=None, policy: EligibilityPolicy | None =
         report.carried = carried.values("person_id").distinct().count()
         record_changes(carried, F("status"), f"{year:04d}-01", f"renewed for {year}", user)
         report.memberships_carried = carried.update(end_month=new_end)
-        refresh_member_flows(previous, f"{year:04d}-01")
+        figures_changed(previous, f"{year:04d}-01")
         if report.changed:
             audit.record(
                 "enrolment.renew",
