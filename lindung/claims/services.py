@@ -291,15 +291,18 @@ def stalled_claims(now=None):
             .order_by("status_since", "id"))
 
 
-def claims_totals(first_month: str, last_month: str) -> list[dict]:
+def claims_totals(first_month: str, last_month: str, segment: str | None = None) -> list[dict]:
     """Claims paid from first_month to last_month (by the month they were paid): count and amount paid
-    by programme, month and kecamatan, in one aggregate query. Rows: programme, month, kecamatan, claims, paid."""
+    by programme, month and kecamatan, in one aggregate query. Rows: programme, month, kecamatan, claims, paid.
+    `segment` (a segment code) keeps the claims of the people registered under it."""
     from lindung.months import month_start, add_months
 
+    paid = Incident.objects.filter(status=ClaimStatus.PAID, paid_on__gte=month_start(first_month),
+                                   paid_on__lt=month_start(add_months(last_month, 1)))
+    if segment is not None:
+        paid = paid.filter(person__segment_id=segment)
     rows = (
-        Incident.objects.filter(status=ClaimStatus.PAID, paid_on__gte=month_start(first_month),
-                                paid_on__lt=month_start(add_months(last_month, 1)))
-        .order_by()
+        paid.order_by()
         # The month as text, 'YYYY-MM' of the ISO date: cheaper than TruncMonth, a Python function on SQLite.
         .annotate(paid_month=Substr(Cast("paid_on", CharField()), 1, 7), kecamatan=Substr("village_id", 1, 8))
         .values("programme_id", "paid_month", "kecamatan")
@@ -310,3 +313,25 @@ def claims_totals(first_month: str, last_month: str) -> list[dict]:
           "claims": r["claims"], "paid": r["paid"]} for r in rows),
         key=lambda r: (r["month"], r["programme"], r["kecamatan"]),
     )
+
+
+def claims_summary(first_month: str, last_month: str, segment: str | None = None) -> dict:
+    """claims_totals summed for a screen or a report: {"first_month", "last_month", "claims", "paid",
+    "by_programme": [{"programme", "claims", "paid"}] (by code), "by_kecamatan": {code: {"claims", "paid"}}}."""
+    rows = claims_totals(first_month, last_month, segment)
+    by_programme: dict[str, dict] = {}
+    by_kecamatan: dict[str, dict] = {}
+    for row in rows:
+        for key, table in ((row["programme"], by_programme), (row["kecamatan"], by_kecamatan)):
+            entry = table.setdefault(key, {"claims": 0, "paid": 0})
+            entry["claims"] += row["claims"]
+            entry["paid"] += row["paid"]
+    return {
+        "first_month": first_month,
+        "last_month": last_month,
+        "claims": sum(row["claims"] for row in rows),
+        "paid": sum(row["paid"] for row in rows),
+        "by_programme": [{"programme": code, **by_programme[code]} for code in sorted(by_programme)],
+        "by_kecamatan": by_kecamatan,
+        "rows": rows,
+    }

@@ -20,7 +20,7 @@ from lindung.claims import checklist, protection
 from lindung.claims.forms import DocumentForm, IncidentForm, StatusFileForm, StatusForm
 from lindung.claims.models import ClaimStatus, Incident
 from lindung.claims.services import (
-    ClaimError, change_status, check_again, claims_totals, report_incident, stalled_claims, store_document,
+    ClaimError, change_status, check_again, claims_summary, report_incident, stalled_claims, store_document,
 )
 from lindung.claims.status_file import StatusFileError, import_status_file
 from lindung.months import month_of
@@ -266,17 +266,13 @@ def totals(request):
     except ValidationError:
         first, last = f"{today.year}-01", month_of(today)
         messages.error(request, _("Months are written YYYY-MM."))
-    rows = claims_totals(first, last)
+    summary = claims_summary(first, last)
+    rows = summary["rows"]
     names = dict(Region.objects.filter(code__in={r["kecamatan"] for r in rows}).values_list("code", "name"))
     for row in rows:
         row["kecamatan_name"] = names.get(row["kecamatan"], row["kecamatan"])
         row["month_label"] = month_label(row["month"])
-    by_programme: dict[str, dict] = {}
-    for row in rows:
-        entry = by_programme.setdefault(row["programme"], {"programme": row["programme"], "claims": 0, "paid": 0})
-        entry["claims"] += row["claims"]
-        entry["paid"] += row["paid"]
     return render(request, "claims/totals.html", {
-        "rows": rows, "by_programme": sorted(by_programme.values(), key=lambda r: r["programme"]),
-        "first": first, "last": last, "claims": sum(r["claims"] for r in rows), "paid": sum(r["paid"] for r in rows),
+        "rows": rows, "by_programme": summary["by_programme"],
+        "first": first, "last": last, "claims": summary["claims"], "paid": summary["paid"],
     })

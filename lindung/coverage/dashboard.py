@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import CharField, Sum, Value
 from django.db.models.functions import Cast
 
+from lindung.claims.services import claims_summary
 from lindung.coverage.aggregate import FLOW_KINDS, change_mark, ensure_months, programme_bits, refresh_budget
 from lindung.coverage.denominators import TARGET, area_figures, regency_denominator, regency_figure
 from lindung.coverage.indicators import AGE_BANDS, OTHER_AGE, SEXES, cells, payer_id, trend
@@ -154,7 +155,10 @@ def dashboard(month: str, segment: str | None = None, payer=None) -> dict:
      "by_programme": {code: people with that programme paid} (a person may count in several),
      "trend": [{"month", "protected"}] — the 12 months up to `month`,
      "budget": {"year", "allocated", "committed", "billed", "paid", "remaining", "committed_as_of",
-                "payers": [{"payer", "name", "allocated", "committed", "billed", "paid"}]}}
+                "payers": [{"payer", "name", "allocated", "committed", "billed", "paid"}]},
+     "claims": {"first_month", "last_month", "claims", "paid", "by_programme": [{"programme", "claims", "paid"}],
+                "by_kecamatan": {code: {"claims", "paid"}}, "rows"} — claims paid by BPJS from January to `month`
+                (claims.services.claims_summary)}
 
     protected: people with at least one paid contribution for the month, each once (indicators.coverage);
     denominator: the working population (imported per kecamatan when every kecamatan is loaded, else the
@@ -163,6 +167,8 @@ def dashboard(month: str, segment: str | None = None, payer=None) -> dict:
     the month and none covered the month before; renewed — the yearly renewal carried a membership into the
     month's year (counted in January); lapsed — a membership became inactive after 3 consecutive unpaid months;
     ended — a membership's last month is this month (death, moving away, age, budget ended, withdrawal).
+    claims: BPJS pays them, not a payer, so the payer filter leaves them as they are; the segment filter keeps
+    the claims of people registered under the segment.
     """
     month_start(month)
     year = int(month[:4])
@@ -195,6 +201,7 @@ def dashboard(month: str, segment: str | None = None, payer=None) -> dict:
         **_breakdowns(totals),
         "trend": months,
         "budget": budget(year, payer),
+        "claims": claims_summary(f"{year:04d}-01", month, segment),
     }
 
 

@@ -76,7 +76,7 @@ def month_figures(selection: Selection) -> dict:
 
     {"month", "protected", "denominator", "rate", "headline" (dashboard()'s: flows, target…),
      "by_kecamatan", "by_segment", "by_sex", "by_age_band": [row], "trend": [{"month", "protected"}] (the 12
-     months up to the selected one), "budget": budget_figures()}; a row is {"code", "name", "protected",
+     months up to the selected one), "budget": budget_figures(), "claims": dashboard()'s claims paid}; a row is {"code", "name", "protected",
     "denominator", "rate"} (denominator and rate None when no working population is recorded for it).
     """
     figures = dashboard(selection.month, selection.segment, selection.payer)
@@ -91,6 +91,7 @@ def month_figures(selection: Selection) -> dict:
         **_breakdown_rows(figures),
         "trend": figures["trend"],
         "budget": budget_figures(figures["budget"]),
+        "claims": figures["claims"],
     }
 
 

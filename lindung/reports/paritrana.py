@@ -55,6 +55,13 @@ def tables(figures: dict) -> dict:
     }
 
 
+def claims_by_kecamatan(figures: dict) -> list[dict]:
+    """The kecamatan where claims were paid, in code order: {"code", "name", "claims", "paid"}."""
+    paid = figures["claims"]["by_kecamatan"]
+    return [{"code": row["code"], "name": row["name"], **paid[row["code"]]}
+            for row in figures["by_kecamatan"] if row["code"] in paid]
+
+
 def paritrana_content(year: int, printed_on: date | None = None) -> dict:
     """Everything both documents show, in the active language."""
     month = reference_month(year)
@@ -75,6 +82,8 @@ def paritrana_content(year: int, printed_on: date | None = None) -> dict:
             for row in budget["payers"]
         ],
         "budget": budget,
+        "claims": figures["claims"],
+        "claims_by_kecamatan": claims_by_kecamatan(figures),
         "regulations": list(Regulation.objects.filter(issued_on__year__lte=year)),
         "innovations": list(Innovation.objects.filter(year__lte=year)),
         **tables(figures),
@@ -146,6 +155,8 @@ def paritrana_xlsx(year: int, language: str | None = None, printed_on: date | No
             (_("Billed (Rp)"), budget["billed"], "number"),
             (_("Paid (Rp)"), budget["paid"], "number"),
             (_("Budget realised"), budget["realised"], "percent"),
+            (_("Claims paid"), c["claims"]["claims"], "number"),
+            (_("Claims paid (Rp)"), c["claims"]["paid"], "number"),
         ]
         for row, (label, value, kind) in enumerate(facts, 4):
             summary.write_string(row, 0, label, f["cell"])
@@ -173,6 +184,12 @@ def paritrana_xlsx(year: int, language: str | None = None, printed_on: date | No
         _table(workbook, f, _("Budget"), [_("Payer"), _("Budget allocated (Rp)"), _("Committed (Rp)"),
                                           _("Billed (Rp)"), _("Paid (Rp)"), _("Budget realised")],
                budget_rows, ["cell", "number", "number", "number", "number", "percent"], widths=[30, 18, 18, 18, 18, 14])
+        claims = c["claims"]
+        _table(workbook, f, _("Claims paid"), [_("Programme"), _("Kecamatan"), _("Claims"), _("Paid (Rp)")],
+               [[r["programme"], "", r["claims"], r["paid"]] for r in claims["by_programme"]]
+               + [["", r["name"], r["claims"], r["paid"]] for r in c["claims_by_kecamatan"]]
+               + [[_("Total"), "", claims["claims"], claims["paid"]]],
+               ["cell", "cell", "number", "number"], widths=[14, 30, 12, 20])
         _table(workbook, f, _("Regulations"), [_("Kind"), _("Number"), _("Date"), _("Title")],
                [[r.get_kind_display(), r.number, r.issued_on, r.title] for r in c["regulations"]],
                ["cell", "cell", "day", "wrap"], widths=[28, 24, 12, 60])

@@ -67,7 +67,7 @@ def test_the_workbook_has_the_same_figures(recorded):
     expected = coverage_json("2026-03")
     book = load_workbook(io.BytesIO(paritrana_xlsx(2026)))
     assert book.sheetnames == ["Ringkasan", "Kecamatan", "Segmen", "Jenis kelamin", "Kelompok umur", "Tren",
-                               "Anggaran", "Regulasi", "Inovasi"]
+                               "Anggaran", "Klaim dibayar", "Regulasi", "Inovasi"]
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(min_row=5, values_only=True)}
     assert summary["Orang terlindungi"] == expected["protected"]
     assert summary["Bulan acuan"] == "Maret 2026"
