@@ -5,6 +5,7 @@ from datetime import date
 
 from lindung.billing.models import Invoice
 from lindung.billing.services import enrol_demo_register, record_payment, run_billing
+from lindung.coverage.aggregate import ensure_months
 from lindung.months import add_months, month_of, months_between
 
 PAID_ON_DAY = 15
@@ -35,6 +36,9 @@ def build_demo_history(today: date) -> DemoHistory:
         previous = add_months(month, -1)
         if previous in due:
             pay_demo_invoices(previous, LAST_PAYMENT_SHARE if previous == due[-1] else 1)
+    # The coverage figures the dashboard reads (its trend: a year back), built now rather than by the job worker
+    # or its first reader once the server runs.
+    ensure_months(months_between(add_months(current, -12), current))
     invoices = Invoice.objects.filter(month__in=months)
     return DemoHistory(
         months=len(months),

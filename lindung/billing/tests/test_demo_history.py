@@ -3,6 +3,8 @@ from datetime import date
 from lindung.billing.demo import build_demo_history
 from lindung.billing.ledger import protected_people
 from lindung.billing.models import Invoice
+from lindung.coverage.models import CoverageMonth
+from lindung.months import months_between
 from lindung.registry.services import load_demo_register
 
 
@@ -20,3 +22,11 @@ def test_the_demo_history_is_billed_monthly_and_paid_the_month_after(db):
     assert protected_people("2026-09").count() == 300
     assert protected_people("2026-10").count() == 300 * 9 // 10
     assert protected_people("2026-11").count() == 0
+
+
+def test_the_demo_history_leaves_the_dashboards_year_of_figures_built(db):
+    load_demo_register(workers=300, seed=1, today=date(2026, 11, 25))
+    build_demo_history(date(2026, 11, 25))
+    built = dict(CoverageMonth.objects.values_list("month", "stale"))
+    assert all(built.get(month) is False for month in months_between("2025-11", "2026-11"))  # none left to a reader
+    assert CoverageMonth.objects.get(month="2026-10").protected == 300 * 9 // 10
