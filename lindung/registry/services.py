@@ -142,20 +142,26 @@ def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in protected.items())
 
 
-@transaction.atomic
 def insert_register(frame: pl.DataFrame, *, source: str) -> int:
     """Insert many new people at once (REGISTER_COLUMNS, and nik_index if already computed), through the
     driver. Returns people inserted.
 
     Fails as a whole, writing nothing, if any NIK is already registered.
     """
+    return insert_people(frame, source=source).len()
+
+
+@transaction.atomic
+def insert_people(frame: pl.DataFrame, *, source: str) -> pl.Series:
+    """insert_register(), returning the new people's ids in the order of `frame` (no read back)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = [*REGISTER_COLUMNS, "nik_index"] if "nik_index" in frame.columns else REGISTER_COLUMNS
+    ids = bulk.reserve_ids(Person, frame.height)
     inserted = 0
     # In slices, so that a million people never sit in memory as plain, sealed and driver rows at once.
-    for part in frame.select(columns).iter_slices(INSERT_SLICE):
+    for part in frame.select(columns).with_columns(ids).iter_slices(INSERT_SLICE):
         rows = protect_register(part).select(
-            "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
+            "id", "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
             pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
             pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
             pl.col("occupation").fill_null(""),
@@ -164,7 +170,7 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
         )
         inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
     audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")
-    return inserted
+    return ids
 
 
 DEMO_SOURCE_PREFIX = "demo:"

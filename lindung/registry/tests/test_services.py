@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection
 
 from lindung.registry.models import Person
 from lindung.registry.services import (
-    DuplicateNik, delete_person, find_by_nik, insert_register, restore_person, search_people, update_person,
+    DuplicateNik, delete_person, find_by_nik, insert_people, insert_register, restore_person, search_people, update_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,26 @@ def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
     assert find_by_nik("3216040506900001").kk == "3216040101100007"
     with pytest.raises(IntegrityError):
         insert_register(frame.head(1), source="again")
+
+
+def test_bulk_insert_gives_the_new_ids_in_frame_order_and_never_reuses_one():
+    frame = pl.DataFrame({
+        "nik": ["3216040506900001", "3216044506900002"],
+        "kk": ["3216040101100007", None],
+        "full_name": ["Asep", "Euis"],
+        "birth_place": ["Bekasi", "Karawang"],
+        "birth_date": [date(1990, 6, 5), date(1990, 6, 5)],
+        "sex": ["L", "P"],
+        "village_code": ["32.16.04.2001", "32.16.04.2002"],
+        "address": ["Kp. Pulo", "Dusun II"],
+        "phone": ["081234567890", None],
+        "segment": ["farmer", "household_worker"],
+        "occupation": ["Petani padi", "Asisten rumah tangga"],
+        "income": [1_500_000, 900_000],
+        "welfare_decile": [2, None],
+    })
+    ids = insert_people(frame, source="bulk test").to_list()
+    assert [Person.objects.get(pk=pk).nik for pk in ids] == ["3216040506900001", "3216044506900002"]
+    Person.objects.filter(pk=ids[1]).delete()  # a hard delete of the highest id (as the demo's replace does)
+    again = insert_people(frame.tail(1), source="again").to_list()
+    assert again[0] > ids[1] and Person.objects.get(pk=again[0]).nik == "3216044506900002"
