@@ -141,3 +141,23 @@ def test_bulk_insert_gives_the_new_ids_in_frame_order_and_never_reuses_one():
     Person.objects.filter(pk=ids[1]).delete()  # a hard delete of the highest id (as the demo's replace does)
     again = insert_people(frame.tail(1), source="again").to_list()
     assert again[0] > ids[1] and Person.objects.get(pk=again[0]).nik == "3216044506900002"
+
+
+def test_bulk_insert_in_slices_sealed_by_a_second_process_keeps_every_row(monkeypatch):
+    from lindung.registry import services
+
+    monkeypatch.setattr(services, "INSERT_SLICE_MIN", 3)
+    niks = [f"32160405069{i:05d}" for i in range(1, 15)]
+    frame = pl.DataFrame({
+        "nik": niks, "kk": [None if i % 3 else f"32160401011{i:05d}" for i in range(14)],
+        "full_name": [f"Orang {i}" for i in range(14)], "birth_place": ["Bekasi"] * 14,
+        "birth_date": [date(1990, 6, 5)] * 14, "sex": ["L"] * 14, "village_code": ["32.16.04.2001"] * 14,
+        "address": [""] * 14, "phone": [f"0812345678{i:02d}" for i in range(14)], "segment": ["farmer"] * 14,
+        "occupation": [""] * 14, "income": [1_500_000] * 14, "welfare_decile": [None] * 14,
+    })
+    ids = insert_people(frame, source="slices").to_list()
+    people = Person.objects.in_bulk(ids)
+    assert [(people[pk].nik, people[pk].kk, people[pk].phone, people[pk].full_name) for pk in ids] == list(
+        frame.select("nik", "kk", "phone", "full_name").iter_rows())
+    assert all(find_by_nik(nik).pk == pk for nik, pk in zip(niks, ids))
+
