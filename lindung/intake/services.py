@@ -348,11 +348,10 @@ def keep_original(path: Path, sha: str, filename: str) -> Path:
 def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
     new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
     if new.height:
-        if new.get_column("nik_index").null_count():
-            # decide_outcomes found an empty registry and left the indexes to be computed here, for new people only.
-            new = with_nik_index(new.drop("nik_index"))
-            outcomes = outcomes.drop("nik_index").join(new.select("_row", "nik_index"), on="_row", how="left")
-        created = new.select("_row", insert_people(new.select(*REGISTER_COLUMNS, "nik_index"), source=source)
+        # decide_outcomes found an empty registry and left the NIKs unhashed: insert_people hashes them while it
+        # writes, for new people only.
+        indexed = ["nik_index"] if new.get_column("nik_index").null_count() == 0 else []
+        created = new.select("_row", insert_people(new.select(*REGISTER_COLUMNS, *indexed), source=source)
                              .alias("new_person_id"))
         outcomes = outcomes.join(created, on="_row", how="left").with_columns(
             pl.coalesce("person_id", "new_person_id").alias("person_id")
