@@ -309,9 +309,9 @@ def _read_spreadsheet(path: Path, kind: str) -> Table:
             sheets = [sheet.name for sheet in workbook.sheets_metadata if _is_visible_worksheet(sheet)]
             filled = False
             for name in sheets:
-                sheet = workbook.get_sheet_by_name(name)
                 with _no_garbage_collection():
-                    cells = _sheet_cells(sheet)
+                    # calamine's copy of the sheet goes as soon as it is text (hundreds of MB for 1 M rows).
+                    cells = _sheet_cells(workbook.get_sheet_by_name(name))
                 if cells is None:
                     continue
                 filled = True
