@@ -94,8 +94,8 @@ def test_search_by_name_village_district_and_segment(make_person):
     assert set(search_people(people)) == {asep, siti}
 
 
-def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
-    frame = pl.DataFrame({
+def two_people() -> pl.DataFrame:
+    return pl.DataFrame({
         "nik": ["3216040506900001", "3216044506900002"],
         "kk": ["3216040101100007", None],
         "full_name": ["Asep", "Euis"],
@@ -110,6 +110,10 @@ def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
         "income": [1_500_000, 900_000],
         "welfare_decile": [2, None],
     })
+
+
+def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
+    frame = two_people()
     assert insert_register(frame, source="bulk test") == 2
     euis = find_by_nik("3216044506900002")
     assert (euis.full_name, euis.birth_date, euis.sex, euis.village_id, euis.segment_id) == (
@@ -121,21 +125,7 @@ def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
 
 
 def test_bulk_insert_gives_the_new_ids_in_frame_order_and_never_reuses_one():
-    frame = pl.DataFrame({
-        "nik": ["3216040506900001", "3216044506900002"],
-        "kk": ["3216040101100007", None],
-        "full_name": ["Asep", "Euis"],
-        "birth_place": ["Bekasi", "Karawang"],
-        "birth_date": [date(1990, 6, 5), date(1990, 6, 5)],
-        "sex": ["L", "P"],
-        "village_code": ["32.16.04.2001", "32.16.04.2002"],
-        "address": ["Kp. Pulo", "Dusun II"],
-        "phone": ["081234567890", None],
-        "segment": ["farmer", "household_worker"],
-        "occupation": ["Petani padi", "Asisten rumah tangga"],
-        "income": [1_500_000, 900_000],
-        "welfare_decile": [2, None],
-    })
+    frame = two_people()
     ids = insert_people(frame, source="bulk test").to_list()
     assert [Person.objects.get(pk=pk).nik for pk in ids] == ["3216040506900001", "3216044506900002"]
     Person.objects.filter(pk=ids[1]).delete()  # a hard delete of the highest id (as the demo's replace does)
