@@ -98,6 +98,31 @@ def update_rows(model, key: str, columns: Sequence[str], rows: Iterable[Sequence
         return count
 
 
+def reserve_ids(model, count: int) -> pl.Series:
+    """Primary keys for `count` rows about to be inserted, so that the caller knows them without reading back.
+
+    Inside a transaction: on SQLite it holds the write lock (transaction_mode IMMEDIATE), so the ids after the
+    highest ever given (AUTOINCREMENT never reuses one) stay free; on PostgreSQL they come from the
+    table's sequence, which hands each id out once.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("reserve_ids() needs a transaction")
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk, count])
+            return pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")
+        (highest,) = cursor.fetchone()
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        first = max(highest, given[0] if given else 0) + 1
+    return pl.int_range(first, first + count, dtype=pl.Int64, eager=True).alias("id")
+
+
 def _copy(cursor, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
     """PostgreSQL COPY of plain tuples into `table` (quoted names). Returns rows written."""
     count = 0

@@ -8,6 +8,7 @@ re-encrypting (lindung.keyring) while older values and backups stay readable.
 import base64
 import hashlib
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -145,6 +146,42 @@ def _in_parallel(work, key: str, values: list, purpose: str) -> list:
         second = pool.submit(work, key, values[half:], purpose)
         first = work(key, values[:half], purpose)
         return first + second.result()
+
+
+def seal_columns(columns: dict[str, list], encrypted: Sequence[str], indexed: Sequence[str]) -> dict[str, list]:
+    """In this process: the tokens of the `encrypted` columns (same names) and the blind indexes of the
+    `indexed` ones (as "<name>_index"), each column's name being its purpose. None stays None."""
+    sealed = {f"{name}_index": _index_chunk(settings.PII_BLIND_INDEX_KEY, columns[name], name) for name in indexed}
+    return sealed | {name: _encrypt_chunk(settings.PII_ENCRYPTION_KEY, columns[name], name) for name in encrypted}
+
+
+def sealed_ahead(parts: Iterable[dict[str, list]], encrypted: Sequence[str], indexed: Sequence[str]) -> Iterator[dict]:
+    """seal_columns() of each part in turn, while the caller writes one part a second process seals the next.
+
+    Writing sealed rows into the database takes one core; the sealing (pure Python crypto calls) then runs
+    on the other instead of before the writes.
+    """
+    parts = iter(parts)
+    first = next(parts, None)
+    second = next(parts, None) if first is not None else None
+    if second is None or (os.cpu_count() or 1) < 2:
+        for part in (p for p in (first, second) if p is not None):
+            yield seal_columns(part, encrypted, indexed)
+        for part in parts:
+            yield seal_columns(part, encrypted, indexed)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork, as in _in_parallel: the child runs only the crypto calls, never Polars.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        ahead = pool.submit(seal_columns, second, encrypted, indexed)
+        yield seal_columns(first, encrypted, indexed)
+        for following in parts:
+            sealed = ahead.result()
+            ahead = pool.submit(seal_columns, following, encrypted, indexed)
+            yield sealed
+        yield ahead.result()
 
 
 def mask_nik(nik: str | None) -> str:

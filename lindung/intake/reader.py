@@ -14,6 +14,7 @@ import codecs
 import csv
 import gc
 import io
+import itertools
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -308,14 +309,12 @@ def _read_spreadsheet(path: Path, kind: str) -> Table:
             sheets = [sheet.name for sheet in workbook.sheets_metadata if _is_visible_worksheet(sheet)]
             filled = False
             for name in sheets:
-                sheet = workbook.get_sheet_by_name(name)
                 with _no_garbage_collection():
-                    rows = sheet.to_python(skip_empty_area=True)
-                    if not any(_is_filled(value) for row in rows for value in row):
-                        continue
-                    filled = True
-                    cells = _sheet_frame(rows, *sheet.start)
-                    del rows
+                    # calamine's copy of the sheet goes as soon as it is text (hundreds of MB for 1 M rows).
+                    cells = _sheet_cells(workbook.get_sheet_by_name(name))
+                if cells is None:
+                    continue
+                filled = True
                 try:
                     header_index = _header_index(cells.head(HEADER_SEARCH_ROWS * 3).drop(ROW).rows())
                 except UnreadableFile:
@@ -348,6 +347,30 @@ def _is_visible_worksheet(sheet: python_calamine.SheetMetadata) -> bool:
 
 def _is_filled(value) -> bool:
     return not (value == "" or value is None or (isinstance(value, str) and not value.strip()))
+
+
+# Rows turned into Python values at a time: a whole 1 M-row sheet at once is over a gigabyte of them.
+SHEET_CHUNK = 100_000
+
+
+def _sheet_cells(sheet: python_calamine.CalamineSheet) -> pl.DataFrame | None:
+    """The sheet's used area as _sheet_frame() gives it (None when no cell is filled), converted a chunk of
+    rows at a time."""
+    first_row, first_column = sheet.start if sheet.height else (0, 0)
+    # iter_rows() starts at the sheet's first row, to_python(skip_empty_area=True) at the used area's.
+    rows = itertools.islice(sheet.iter_rows(), first_row, None)
+    frames, filled = [], False
+    while chunk := list(itertools.islice(rows, SHEET_CHUNK)):
+        filled = filled or any(_is_filled(value) for row in chunk for value in row)
+        frames.append(_sheet_frame(chunk, first_row + sum(f.height for f in frames), first_column))
+    if sum(f.height for f in frames) != sheet.height or len({f.width for f in frames}) > 1:
+        # Not the used area this calamine was expected to give: read the sheet at once.
+        rows = sheet.to_python(skip_empty_area=True)
+        filled = any(_is_filled(value) for row in rows for value in row)
+        frames = [_sheet_frame(rows, first_row, first_column)] if rows else []
+    if not filled:
+        return None
+    return pl.concat(frames, rechunk=True)
 
 
 def _sheet_frame(rows: list[list], first_row: int, first_column: int) -> pl.DataFrame:

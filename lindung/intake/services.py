@@ -23,7 +23,7 @@ from lindung.personal_data import blind_index_many, encrypt
 from lindung.regions.models import Level, Region
 from lindung.registry.models import Person
 from lindung.registry.segments import read_segments, synonym_table
-from lindung.registry.services import REGISTER_COLUMNS, insert_register, update_person
+from lindung.registry.services import REGISTER_COLUMNS, insert_people, update_person
 
 Progress = Callable[[float, str], None]
 IDENTITY = ("full_name", "birth_date", "sex")
@@ -157,8 +157,13 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
     """
     rows = checked.rows
     errors = checked.issues.filter(pl.col("severity") == "error").get_column("_row").unique()
-    rows = with_nik_index(rows)
-    known = registered_people(rows.filter(~pl.col("_row").is_in(errors.implode())))
+    if Person.objects.active().exists():
+        rows = with_nik_index(rows)
+        known = registered_people(rows.filter(~pl.col("_row").is_in(errors.implode())))
+    else:
+        # Nobody to find: hashing every NIK (a second per million) waits until new people are written.
+        rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("nik_index"))
+        known = pl.DataFrame(schema={"nik_index": pl.String, "person_id": pl.Int64})
     rows = rows.drop("registered_person_id").join(known, on="nik_index", how="left").with_columns(
         # The registered person with this very NIK is the row itself, not a possible duplicate.
         pl.col("possible_duplicate_people").list.set_difference(pl.concat_list(pl.col("person_id")).fill_null([]))
@@ -343,9 +348,12 @@ def keep_original(path: Path, sha: str, filename: str) -> Path:
 def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
     new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
     if new.height:
-        insert_register(new.select(*REGISTER_COLUMNS, "nik_index"), source=source)
-        created = registered_people(new.select("nik_index"))
-        outcomes = outcomes.join(created.rename({"person_id": "new_person_id"}), on="nik_index", how="left").with_columns(
+        # decide_outcomes found an empty registry and left the NIKs unhashed: insert_people hashes them while it
+        # writes, for new people only.
+        indexed = ["nik_index"] if new.get_column("nik_index").null_count() == 0 else []
+        created = new.select("_row", insert_people(new.select(*REGISTER_COLUMNS, *indexed), source=source)
+                             .alias("new_person_id"))
+        outcomes = outcomes.join(created, on="_row", how="left").with_columns(
             pl.coalesce("person_id", "new_person_id").alias("person_id")
         ).drop("new_person_id")
     updates = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & ~pl.col("_row").is_in(new["_row"].implode()))

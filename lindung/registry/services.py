@@ -10,7 +10,7 @@ from django.utils import timezone
 from lindung import bulk
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
-from lindung.personal_data import blind_index, blind_index_many, encrypt_many, mask_nik, mask_phone
+from lindung.personal_data import blind_index, mask_nik, mask_phone, sealed_ahead
 from lindung.regions.models import Level, Region
 from lindung.regions.services import villages_of
 from lindung.registry.models import Person, PersonChange
@@ -20,7 +20,8 @@ REGISTER_COLUMNS = [
     "segment", "occupation", "income", "welfare_decile",
 ]
 ENCRYPTED = {"nik": mask_nik, "kk": mask_nik, "phone": mask_phone}
-INSERT_SLICE = 250_000
+INSERT_SLICE = 100_000
+INSERT_SLICE_MIN = 10_000
 
 
 class DuplicateNik(ValueError):
@@ -126,36 +127,32 @@ def restore_person(person: Person, *, source: str, user=None) -> PersonChange:
     return PersonChange.objects.create(person=person, user=user, action=PersonChange.Action.RESTORED, source=source)
 
 
-def protect_register(frame: pl.DataFrame) -> pl.DataFrame:
-    """Encrypt NIK, KK and phone and add their blind indexes; the plain values leave the frame."""
-
-    def column(name: str) -> list:
-        return frame.get_column(name).to_list()
-
-    protected = {
-        "nik_index": column("nik_index") if "nik_index" in frame.columns else blind_index_many(column("nik"), "nik"),
-        "kk_index": blind_index_many(column("kk"), "kk"),
-        "nik": encrypt_many(column("nik"), "nik"),
-        "kk": encrypt_many(column("kk"), "kk"),
-        "phone": encrypt_many(column("phone"), "phone"),
-    }
-    return frame.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in protected.items())
-
-
-@transaction.atomic
 def insert_register(frame: pl.DataFrame, *, source: str) -> int:
     """Insert many new people at once (REGISTER_COLUMNS, and nik_index if already computed), through the
     driver. Returns people inserted.
 
     Fails as a whole, writing nothing, if any NIK is already registered.
     """
+    return insert_people(frame, source=source).len()
+
+
+@transaction.atomic
+def insert_people(frame: pl.DataFrame, *, source: str) -> pl.Series:
+    """insert_register(), returning the new people's ids in the order of `frame` (no read back)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = [*REGISTER_COLUMNS, "nik_index"] if "nik_index" in frame.columns else REGISTER_COLUMNS
+    ids = bulk.reserve_ids(Person, frame.height)
     inserted = 0
-    # In slices, so that a million people never sit in memory as plain, sealed and driver rows at once.
-    for part in frame.select(columns).iter_slices(INSERT_SLICE):
-        rows = protect_register(part).select(
-            "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
+    # In slices, so that a million people never sit in memory as plain, sealed and driver rows at once; a
+    # second process seals the next slice while this one is written.
+    size = max(INSERT_SLICE_MIN, min(INSERT_SLICE, -(-frame.height // 4)))  # a few slices, to overlap
+    parts = list(frame.select(columns).with_columns(ids).iter_slices(size))
+    indexed = ["kk"] if "nik_index" in columns else ["nik", "kk"]
+    plain = ({name: part.get_column(name).to_list() for name in ("nik", "kk", "phone")} for part in parts)
+    for part, sealed in zip(parts, sealed_ahead(plain, ["nik", "kk", "phone"], indexed), strict=True):
+        protected = part.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in sealed.items())
+        rows = protected.select(
+            "id", "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
             pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
             pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
             pl.col("occupation").fill_null(""),
@@ -164,7 +161,7 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
         )
         inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
     audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")
-    return inserted
+    return ids
 
 
 DEMO_SOURCE_PREFIX = "demo:"

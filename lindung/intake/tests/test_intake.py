@@ -73,6 +73,18 @@ def test_every_row_ends_in_exactly_one_outcome(tmp_path, writer):
     assert held.status == "review" and json.loads(held.values)["nik"] == "3216044506900003"
 
 
+
+@pytest.mark.parametrize("registered_before", [False, True])
+def test_each_row_points_at_the_person_it_registered(tmp_path, registered_before):
+    # Into an empty registry the NIKs are hashed only for the people written; with people registered, all of them.
+    if registered_before:
+        run_intake(write_csv(tmp_path / "one.csv", rows=ROWS[2:3]), source="x")
+    report = run_intake(write_csv(tmp_path / "daftar.csv"), source="x")
+    for row, nik in ((4, "3216040506900001"), (6, "3216044506900002")):
+        assert ImportRow.objects.get(batch_id=report.batch, row=row).person == find_by_nik(nik)
+    assert report.accepted + report.unchanged == 2 and report.unchanged == int(registered_before)
+    assert ImportRow.objects.get(batch_id=report.batch, row=7).person is None
+
 def test_a_dry_run_writes_nothing(tmp_path):
     before = (Person.objects.count(), ImportBatch.objects.count())
     report = run_intake(write_csv(tmp_path / "daftar.csv"), source="x", dry_run=True)

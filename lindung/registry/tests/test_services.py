@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection
 
 from lindung.registry.models import Person
 from lindung.registry.services import (
-    DuplicateNik, delete_person, find_by_nik, insert_register, restore_person, search_people, update_person,
+    DuplicateNik, delete_person, find_by_nik, insert_people, insert_register, restore_person, search_people, update_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,8 @@ def test_search_by_name_village_district_and_segment(make_person):
     assert set(search_people(people)) == {asep, siti}
 
 
-def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
-    frame = pl.DataFrame({
+def two_people() -> pl.DataFrame:
+    return pl.DataFrame({
         "nik": ["3216040506900001", "3216044506900002"],
         "kk": ["3216040101100007", None],
         "full_name": ["Asep", "Euis"],
@@ -110,6 +110,10 @@ def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
         "income": [1_500_000, 900_000],
         "welfare_decile": [2, None],
     })
+
+
+def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
+    frame = two_people()
     assert insert_register(frame, source="bulk test") == 2
     euis = find_by_nik("3216044506900002")
     assert (euis.full_name, euis.birth_date, euis.sex, euis.village_id, euis.segment_id) == (
@@ -118,3 +122,32 @@ def test_bulk_insert_encrypts_indexes_and_keeps_every_field():
     assert find_by_nik("3216040506900001").kk == "3216040101100007"
     with pytest.raises(IntegrityError):
         insert_register(frame.head(1), source="again")
+
+
+def test_bulk_insert_gives_the_new_ids_in_frame_order_and_never_reuses_one():
+    frame = two_people()
+    ids = insert_people(frame, source="bulk test").to_list()
+    assert [Person.objects.get(pk=pk).nik for pk in ids] == ["3216040506900001", "3216044506900002"]
+    Person.objects.filter(pk=ids[1]).delete()  # a hard delete of the highest id (as the demo's replace does)
+    again = insert_people(frame.tail(1), source="again").to_list()
+    assert again[0] > ids[1] and Person.objects.get(pk=again[0]).nik == "3216044506900002"
+
+
+def test_bulk_insert_in_slices_sealed_by_a_second_process_keeps_every_row(monkeypatch):
+    from lindung.registry import services
+
+    monkeypatch.setattr(services, "INSERT_SLICE_MIN", 3)
+    niks = [f"32160405069{i:05d}" for i in range(1, 15)]
+    frame = pl.DataFrame({
+        "nik": niks, "kk": [None if i % 3 else f"32160401011{i:05d}" for i in range(14)],
+        "full_name": [f"Orang {i}" for i in range(14)], "birth_place": ["Bekasi"] * 14,
+        "birth_date": [date(1990, 6, 5)] * 14, "sex": ["L"] * 14, "village_code": ["32.16.04.2001"] * 14,
+        "address": [""] * 14, "phone": [f"0812345678{i:02d}" for i in range(14)], "segment": ["farmer"] * 14,
+        "occupation": [""] * 14, "income": [1_500_000] * 14, "welfare_decile": [None] * 14,
+    })
+    ids = insert_people(frame, source="slices").to_list()
+    people = Person.objects.in_bulk(ids)
+    assert [(people[pk].nik, people[pk].kk, people[pk].phone, people[pk].full_name) for pk in ids] == list(
+        frame.select("nik", "kk", "phone", "full_name").iter_rows())
+    assert all(find_by_nik(nik).pk == pk for nik, pk in zip(niks, ids))
+
