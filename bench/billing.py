@@ -18,6 +18,8 @@ import time
 
 from fresh import load_bench_register, run_fresh
 
+POSTGRES_NAME = "lindung_bench_billing"
+
 
 def run_case(members: int) -> dict:
     import django
@@ -90,7 +92,7 @@ def main():
     )
     for database in args.databases.split(","):
         for members in (int(s) for s in args.sizes.split(",")):
-            r = run_fresh(__file__, database, str(members))
+            r = run_fresh(__file__, database, str(members), postgres_name=POSTGRES_NAME)
             print(
                 f"{database:<10} {members:>10,} {r['lines']:>10,} {r['enrol_s']:>8.1f} {r['run_s']:>6.1f} "
                 f"{r['lines'] / r['run_s']:>10,.0f} {r['rerun_s']:>8.1f} {r['pay_s']:>6.1f} {r['next_run_s']:>7.1f} "

@@ -23,6 +23,7 @@ class MembershipStatus(models.TextChoices):
 # Candidates and those sent to BPJS are not members yet, the rejected never were; an ended membership is
 # billed until its end month.
 BILLED_STATUSES = [MembershipStatus.ACTIVE, MembershipStatus.INACTIVE, MembershipStatus.ENDED]
+UNBILLED_STATUSES = [status for status in MembershipStatus if status not in BILLED_STATUSES]
 
 
 class Membership(models.Model):

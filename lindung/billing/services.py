@@ -11,7 +11,7 @@ from django.utils import timezone
 from lindung.accounts import audit
 from lindung.billing.ledger import lapse_after
 from lindung.billing.models import (
-    BILLED_STATUSES,
+    UNBILLED_STATUSES,
     ContributionLine,
     Invoice,
     Membership,
@@ -125,18 +125,32 @@ def _record_changes(memberships, status: str, month: str, reason: str, user=None
 # The billing run ------------------------------------------------------------------------------------
 
 
+def in_month(month: str, prefix: str = "") -> Q:
+    """Memberships (or, via `prefix`, rows that lead to one) running in `month` with a billed status.
+
+    The status is tested as "none of the unbilled ones": nearly every membership is billed, and SQLite,
+    given `status IN (...)`, reads the table through the status index and then sorts two million rows
+    back into primary-key order instead of reading the table once in that order.
+    """
+    return Q(**{f"{prefix}start_month__lte": month}) & ~Q(**{f"{prefix}status__in": UNBILLED_STATUSES}) & (
+        Q(**{f"{prefix}end_month__isnull": True}) | Q(**{f"{prefix}end_month__gte": month})
+    )
+
+
+def billed(month: str, prefix: str = "") -> Q:
+    """Memberships (or rows that lead to one) that owe a contribution for `month`."""
+    return in_month(month, prefix) & Q(**{f"{prefix}in_register": True})
+
+
 def billable(month: str):
     """Memberships that owe a contribution for `month`."""
-    return Membership.objects.filter(
-        start_month__lte=month,
-        in_register=True,
-        status__in=BILLED_STATUSES,
-    ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+    return Membership.objects.filter(billed(month))
 
 
-def amount_expression(month: str, pairs, rates: tuple[Rate, ...], prefix: str = ""):
+def amount_expression(month: str, pairs, rates: tuple[Rate, ...], kinds: dict[int, str], prefix: str = ""):
     """SQL for Rate.amount of each (programme, payer kind) pair, over a query on Membership (or via `prefix`).
 
+    `kinds` maps each payer's pk to its kind: the payer is matched by pk, so the query joins no payer.
     Mirrors programmes.rates.Rate.amount exactly: integer division rounds down, as it does there.
     """
     income = Coalesce(F(f"{prefix}declared_income"), Value(0), output_field=BigIntegerField())
@@ -153,7 +167,8 @@ def amount_expression(month: str, pairs, rates: tuple[Rate, ...], prefix: str = 
         else:
             full = Greatest(income, Value(rate.min_income)) * Value(rate.percent_bp) / Value(10_000)
             amount = full * Value(100 - rate.discount_percent) / Value(100)
-        whens.append(When(Q(**{f"{prefix}programme_id": programme, f"{prefix}payer__kind": kind}), then=amount))
+        payers = sorted(pk for pk, payer_kind in kinds.items() if payer_kind == kind)
+        whens.append(When(Q(**{f"{prefix}programme_id": programme, f"{prefix}payer_id__in": payers}), then=amount))
     return Case(*whens, default=Value(None), output_field=BigIntegerField())
 
 
@@ -193,41 +208,41 @@ def run_billing(month: str, user=None) -> BillingReport:
 
     Safe to repeat: paid lines are never touched; unpaid lines follow the memberships (new members
     added, ended ones removed, a changed declared income repriced); a rerun with nothing new changes
-    nothing.
+    nothing. A month already billed is first checked in one pass over its lines: when every line still
+    stands and every member has one, nothing is written.
     """
     month_start(month)
     rates = rate_schedule()
     with transaction.atomic():
         members = billable(month)
-        in_month = Membership.objects.filter(
-            start_month__lte=month, status__in=BILLED_STATUSES
-        ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
-        payer_programmes = set(in_month.order_by().values_list("payer_id", "programme_id").distinct())
+        payer_programmes = set(
+            Membership.objects.filter(in_month(month)).order_by().values_list("payer_id", "programme_id").distinct()
+        )
         kinds = dict(Payer.objects.values_list("pk", "kind"))
         pairs = {(programme, kinds[payer]) for payer, programme in payer_programmes}
         invoices = {
             payer: Invoice.objects.get_or_create(payer_id=payer, month=month)[0].pk
             for payer in sorted({payer for payer, _ in payer_programmes})
         }
-        removed = repriced = 0
+        removed = repriced = added = 0
         new_members = members
-        if ContributionLine.objects.filter(month=month).exists():
-            unpaid = ContributionLine.objects.filter(month=month, payment__isnull=True)
-            removed = unpaid.filter(
-                Q(membership__start_month__gt=month)
-                | Q(membership__end_month__lt=month)
-                | ~Q(membership__status__in=BILLED_STATUSES)
-                | Q(membership__in_register=False)
-            ).delete()[0]
-            if pairs:
-                expected = amount_expression(month, pairs, rates, prefix="membership__")
+        by_programme = None
+        lines = ContributionLine.objects.filter(month=month)
+        if lines.exists():
+            check = check_lines(month, pairs, rates, kinds)
+            unpaid = lines.filter(payment__isnull=True)
+            if check["ended"]:
+                removed = unpaid.exclude(billed(month, prefix="membership__")).delete()[0]
+            if check["stale"]:
+                expected = amount_expression(month, pairs, rates, kinds, prefix="membership__")
                 stale = unpaid.annotate(expected=expected).exclude(amount=F("expected")).values("pk")
                 repriced = ContributionLine.objects.filter(pk__in=stale).delete()[0]
-            new_members = members.filter(
-                ~Exists(ContributionLine.objects.filter(membership=OuterRef("pk"), month=month))
-            )
-        added = 0
-        if pairs:
+            if not repriced and check["billed"] == members.count():
+                new_members = None  # every member has their line
+                by_programme = check["by_programme"]
+            else:
+                new_members = members.filter(~Exists(lines.filter(membership=OuterRef("pk"))))
+        if pairs and new_members is not None:
             added = insert_from_select(
                 ContributionLine,
                 new_members,
@@ -237,14 +252,15 @@ def run_billing(month: str, user=None) -> BillingReport:
                     "person": F("person_id"),
                     "programme": F("programme_id"),
                     "month": Value(month),
-                    "amount": amount_expression(month, pairs, rates),
+                    "amount": amount_expression(month, pairs, rates, kinds),
                     "village": F("village_id"),
                     "segment": F("segment_id"),
                 },
                 order_by=["pk"],
             )
         # Invoices follow their lines; payments keep `paid` current themselves.
-        by_programme = refresh_invoices(month) if added or removed else None
+        if added or removed:
+            by_programme = refresh_invoices(month)
         refresh_membership_status(user=user)
         figures_changed(month)
         report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
@@ -253,21 +269,49 @@ def run_billing(month: str, user=None) -> BillingReport:
     return report
 
 
+def check_lines(month: str, pairs, rates: tuple[Rate, ...], kinds: dict[int, str]) -> dict:
+    """One pass over a month's lines and their memberships: how many unpaid lines belong to memberships no
+    longer billed (`ended`) or are priced differently now (`stale`), how many lines belong to billed
+    memberships (`billed`: a membership has at most one line a month, so this equals the members owing a
+    line exactly when every one of them has it), and the total per programme."""
+    still_billed = billed(month, prefix="membership__")
+    unpaid = Q(payment__isnull=True)
+    programmes = list(Programme.objects.values_list("code", flat=True))
+    counts = {
+        "billed": Count("pk", filter=still_billed),
+        "ended": Count("pk", filter=unpaid & ~still_billed),
+        **{f"programme_{code}": Sum("amount", filter=Q(programme_id=code)) for code in programmes},
+    }
+    if pairs:
+        expected = amount_expression(month, pairs, rates, kinds, prefix="membership__")
+        counts["stale"] = Count("pk", filter=unpaid & still_billed & ~Q(amount=expected))
+    row = ContributionLine.objects.filter(month=month).aggregate(**counts)
+    return {
+        "billed": row["billed"],
+        "ended": row["ended"],
+        "stale": row.get("stale", 0),
+        "by_programme": {code: row[f"programme_{code}"] for code in sorted(programmes) if row[f"programme_{code}"]},
+    }
+
+
 def refresh_invoices(month: str) -> dict[str, int]:
     """Recompute each invoice of the month from its lines, in one pass; returns the total per programme."""
     programmes = list(Programme.objects.values_list("code", flat=True))
-    rows = (
-        ContributionLine.objects.filter(month=month)
-        .order_by()
-        .values("invoice")
-        .annotate(
-            lines=Count("pk"),
-            members=Count("person_id", distinct=True),
-            total=Sum("amount"),
-            paid=Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0),
-            **{f"programme_{code}": Coalesce(Sum("amount", filter=Q(programme_id=code)), 0) for code in programmes},
-        )
-    )
+    lines = ContributionLine.objects.filter(month=month).order_by()
+    totals = {
+        "lines": Count("pk"),
+        "members": Count("person_id", distinct=True),
+        "total": Sum("amount"),
+        "paid": Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0),
+        **{f"programme_{code}": Coalesce(Sum("amount", filter=Q(programme_id=code)), 0) for code in programmes},
+    }
+    month_invoices = list(Invoice.objects.filter(month=month).values_list("pk", flat=True))
+    if len(month_invoices) == 1:
+        # The usual month, one payer: no grouping, which would sort every line first.
+        rows = [{"invoice": month_invoices[0], **lines.aggregate(**totals)}]
+        rows = [row for row in rows if row["lines"]]
+    else:
+        rows = lines.values("invoice").annotate(**totals)
     by_programme: dict[str, int] = {}
     invoices = set()
     for row in rows:
