@@ -261,8 +261,9 @@ def run_billing(month: str, user=None) -> BillingReport:
         # Invoices follow their lines; payments keep `paid` current themselves.
         if added or removed:
             by_programme = refresh_invoices(month)
-        refresh_membership_status(user=user)
-        figures_changed(month)
+        lapsed_or_resumed = refresh_membership_status(user=user)
+        if added or removed or any(lapsed_or_resumed.values()):
+            figures_changed(month)
         report = billing_report(month, by_programme, added=added - repriced, repriced=repriced, removed=removed)
         if report.changed:
             audit.record("billing.run", user=user, summary=f"billing {month}", after=report.as_json())

@@ -212,21 +212,25 @@ def latest_billed_month() -> str | None:
     return ContributionLine.objects.order_by("-month").values_list("month", flat=True).first()
 
 
-def refresh_coverage(month: str) -> int:
+def refresh_coverage(month: str, only_if_stale: bool = False) -> int:
     """Rebuild the coverage figures of `month` from the ledger (its cells and member flows, and the budget
     commitments of its year when a membership changed since they were stored); returns the people protected.
+    With `only_if_stale`, a month that someone else rebuilt while this call waited for it is left as it is.
     """
     month_start(month)
     with transaction.atomic():
-        # Holding the month's row makes a payment that marks it stale meanwhile wait for this rebuild, and
-        # mark it again afterwards, rather than be lost (PostgreSQL; SQLite writes one at a time anyway).
-        list(CoverageMonth.objects.select_for_update().filter(month=month))
+        # The month's row is created if need be and held until the rebuild commits: a second rebuild waits
+        # for this one, and a payment that marks the month meanwhile waits too and marks it again afterwards,
+        # rather than be lost (PostgreSQL; SQLite writes one at a time anyway).
+        CoverageMonth.objects.get_or_create(month=month, defaults={"stale": True})
+        row = CoverageMonth.objects.select_for_update().get(month=month)
+        if only_if_stale and not row.stale:
+            return row.protected
         protected = refresh_cells(month)
         refresh_flows(month)
         refresh_budget(int(month[:4]))
-        CoverageMonth.objects.update_or_create(
-            month=month, defaults={"refreshed_at": timezone.now(), "protected": protected, "stale": False}
-        )
+        row.refreshed_at, row.protected, row.stale = timezone.now(), protected, False
+        row.save(update_fields=["refreshed_at", "protected", "stale"])
     return protected
 
 
@@ -238,9 +242,16 @@ def figures_changed(*months: str) -> None:
     from lindung.coverage.tasks import refresh_stale_coverage
 
     latest = latest_billed_month()
-    marked = CoverageMonth.objects.filter(month__in={*months, *([latest] if latest else [])}).update(stale=True)
-    if marked:
-        transaction.on_commit(refresh_stale_coverage.enqueue)
+    marked = sorted({*months, *([latest] if latest else [])})
+    if not marked:
+        return
+    CoverageMonth.objects.bulk_create(
+        [CoverageMonth(month=month, stale=True) for month in marked],
+        update_conflicts=True, unique_fields=["month"], update_fields=["stale"],
+    )
+    # A job that cannot be queued must not make the change that committed look failed: the next reader
+    # rebuilds the month anyway.
+    transaction.on_commit(refresh_stale_coverage.enqueue, robust=True)
 
 
 def stale_months() -> list[str]:
@@ -276,4 +287,4 @@ def ensure_months(months: list[str]) -> None:
     """Build the months never built (a database with history from before this table) or marked stale."""
     fresh = set(CoverageMonth.objects.filter(month__in=months, stale=False).values_list("month", flat=True))
     for month in sorted(set(months) - fresh):
-        refresh_coverage(month)
+        refresh_coverage(month, only_if_stale=True)

@@ -93,7 +93,8 @@ def record_changes(memberships, status, month, reason, user=None) -> int:
 
 
 def _end(memberships, reason: str, last_month: str, user=None, note: str = "") -> int:
-    """End every membership of the queryset not ended yet; returns how many. No audit (callers do it)."""
+    """End every membership of the queryset not ended yet; returns how many. No audit (callers do it); the
+    coverage figures of the months they end in are marked for a rebuild."""
     text = end_label(reason) + (f": {note}" if note else "")
     targets = memberships.exclude(status=MembershipStatus.ENDED)
     # The last month covered: `last_month`, but never before the first month nor after an earlier end.
@@ -104,7 +105,11 @@ def _end(memberships, reason: str, last_month: str, user=None, note: str = "") -
         output_field=CharField(),
     )
     record_changes(targets, MembershipStatus.ENDED, end, text[:REASON_LENGTH], user)
-    return targets.update(status=MembershipStatus.ENDED, end_month=end)
+    ending_in = set(targets.annotate(ends=end).order_by().values_list("ends", flat=True).distinct())
+    ended = targets.update(status=MembershipStatus.ENDED, end_month=end)
+    if ended:
+        figures_changed(*ending_in)
+    return ended
 
 
 def end_memberships(memberships, reason: str, last_month: str, user=None, note: str = "") -> int:
@@ -115,7 +120,6 @@ def end_memberships(memberships, reason: str, last_month: str, user=None, note: 
     check_month(last_month)
     with transaction.atomic():
         ended = _end(memberships, reason, last_month, user=user, note=note)
-        figures_changed(last_month)
         if ended:
             audit.record(
                 "enrolment.end",
