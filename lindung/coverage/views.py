@@ -41,7 +41,6 @@ def dashboard(request):
             trend_rows=[{**point, "name": month_label(point["month"])} for point in figures["trend"]],
             by_sex={row["code"]: row["protected"] for row in figures["by_sex"]},
             query=query,
-            budget_year=selection.month[:4],
         )
     return render(request, "coverage/dashboard.html", context)
 

@@ -155,7 +155,7 @@ def paritrana_xlsx(year: int, language: str | None = None, printed_on: date | No
             (_("Billed (Rp)"), budget["billed"], "number"),
             (_("Paid (Rp)"), budget["paid"], "number"),
             (_("Budget realised"), budget["realised"], "percent"),
-            (_("Claims paid"), c["claims"]["claims"], "number"),
+            (_("Claims paid from January to %(month)s") % {"month": c["month_name"]}, c["claims"]["claims"], "number"),
             (_("Claims paid (Rp)"), c["claims"]["paid"], "number"),
         ]
         for row, (label, value, kind) in enumerate(facts, 4):

@@ -15,6 +15,7 @@ from lindung.coverage.tests.test_views import table_row
 from lindung.programmes.models import Payer
 from lindung.reports.paritrana import paritrana_pdf, paritrana_xlsx
 from lindung.reports.tests.test_paritrana import pdf_lines
+from lindung.tests.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,8 @@ def test_the_dashboard_page_shows_the_claims_paid(client, login, claims_paid):
     login("leader")
     response = client.get(reverse("coverage:dashboard"), {"month": "2026-03"})
     assert re.search(r'id="claims-paid">Rp 114\.000\.000<', response.content.decode())
+    assert "dibayar BPJS untuk 2 klaim dari Januari sampai Maret 2026" in text(response)
+    assert "Klaim yang dibayar dari Januari sampai Maret 2026" in text(response)
     assert table_row(response, "JKK")[1:] == ["1", "Rp 72.000.000"]
     assert table_row(response, "JKM")[1:] == ["1", "Rp 42.000.000"]
 
@@ -66,14 +69,14 @@ def test_the_dashboard_page_shows_the_claims_paid(client, login, claims_paid):
 def test_the_paritrana_pack_shows_the_claims_paid_in_its_year(claims_paid):
     lines = pdf_lines(paritrana_pdf(2026))
     text = " ".join(lines)
-    assert "Klaim yang dibayar tahun 2026" in lines
+    assert "Klaim yang dibayar dari Januari sampai Maret 2026" in lines
     # March is the reference month (nothing of April is paid), so Euis's claim paid in April is not in it.
     assert "BPJS Ketenagakerjaan membayar 2 klaim" in text and "Rp 114.000.000" in text
     assert "JKK 1 72.000.000" in lines and "JKM 1 42.000.000" in lines
     assert "Tambelang 1 42.000.000" in lines and "Cikarang Barat 1 72.000.000" in lines
     book = load_workbook(io.BytesIO(paritrana_xlsx(2026)))
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(min_row=5, values_only=True)}
-    assert (summary["Klaim dibayar"], summary["Klaim dibayar (Rp)"]) == (2, 114_000_000)
+    assert (summary["Klaim yang dibayar dari Januari sampai Maret 2026"], summary["Klaim dibayar (Rp)"]) == (2, 114_000_000)
     rows = list(book["Klaim dibayar"].iter_rows(min_row=2, values_only=True))
     assert rows == [("JKK", None, 1, 72_000_000), ("JKM", None, 1, 42_000_000),
                     (None, "Tambelang", 1, 42_000_000), (None, "Cikarang Barat", 1, 72_000_000),
