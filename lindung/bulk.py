@@ -12,6 +12,7 @@ from django.db import connection, transaction
 BATCH = 10_000
 ANALYZE_AFTER = 10_000  # rows written by one statement
 REBUILD_FROM = 10_000  # rows inserted at once, for indexes_built_after()
+BUILD_CACHE_SIZE = -32_768  # KiB: SQLite's page cache while indexes_built_after() inserts and builds
 
 
 def _names(model, columns: Sequence[str]) -> tuple[str, list[str]]:
@@ -64,10 +65,18 @@ def indexes_built_after(model, incoming: int):
             indexes = cursor.fetchall()
         for name, _sql in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        if indexes:
+            # Appending rows and sorting index keys need no large page cache; the settings' 256 MB (for index
+            # pages touched at random) would only add to the process's peak (≈ -200 MB at 1 M rows, as fast).
+            cursor.execute("PRAGMA cache_size")
+            (cache_size,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA cache_size = {BUILD_CACHE_SIZE}")
     yield
     with connection.cursor() as cursor:
         for _name, sql in indexes:
             cursor.execute(sql)
+        if indexes:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
 def upsert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], key: str) -> int:
