@@ -58,7 +58,9 @@ class ImportRow(models.Model):
         DIFFERENT = "accept", _("different people: register as new")
         REJECT = "reject", _("reject the row")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="outcomes")
+    # db_index=False: importrow_batch_row_unique (batch, row) serves every lookup by batch; a second index on
+    # batch alone only cost the import of a million rows ≈ 0.5 s.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="outcomes", db_index=False)
     row = models.PositiveIntegerField(_("row"))
     status = models.CharField(_("status"), max_length=10, choices=Outcome.choices)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, db_index=False)

@@ -152,7 +152,7 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
     """One outcome per row: rejected (any error), review, unchanged, or accepted (new, or updated).
 
     The rows get "reasons" (JSON list of {column, code}) and "candidates" (JSON {"people": [...], "rows":
-    [...]}); the issues are the checks' plus update.identity for a registered NIK whose name, birth date or
+    [...]}, or {} when there are none); the issues are the checks' plus update.identity for a registered NIK whose name, birth date or
     sex the file changes.
     """
     rows = checked.rows
@@ -199,7 +199,11 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
         .join(reasons_json(issues), on="_row", how="left")
         .with_columns(
             pl.col("reasons").fill_null("[]"),
-            pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"), _joined("possible_duplicate_rows"))
+            # Most rows have no candidate: "{}" (read as no people, no rows) keeps a million outcome rows small.
+            pl.when(pl.col("candidate_people").list.len().fill_null(0) + pl.col("possible_duplicate_rows").list.len()
+                    .fill_null(0) == 0).then(pl.lit("{}"))
+            .otherwise(pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"),
+                                 _joined("possible_duplicate_rows")))
             .alias("candidates"),
         )
     )

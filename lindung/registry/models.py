@@ -100,12 +100,13 @@ class Person(models.Model):
             models.CheckConstraint(condition=Q(income__isnull=True) | Q(income__gte=0), name="person_income_not_negative"),
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="person_sex_l_p"),
         ]
+        # Each index costs every bulk insert; keep only those a query uses (source has none: its only filter is
+        # startswith, a LIKE no B-tree index answers here).
         indexes = [
             models.Index(fields=["kk_index"], name="person_kk_index_idx"),
             models.Index(fields=["village", "segment"], name="person_village_segment_idx"),
             models.Index(fields=["segment"], name="person_segment_idx"),
             models.Index(fields=["full_name"], name="person_full_name_idx"),
-            models.Index(fields=["source"], name="person_source_idx"),
             models.Index(fields=["birth_date", "village"], name="person_birth_village_idx"),
         ]
 

@@ -149,17 +149,18 @@ def insert_people(frame: pl.DataFrame, *, source: str) -> pl.Series:
     parts = list(frame.select(columns).with_columns(ids).iter_slices(size))
     indexed = ["kk"] if "nik_index" in columns else ["nik", "kk"]
     plain = ({name: part.get_column(name).to_list() for name in ("nik", "kk", "phone")} for part in parts)
-    for part, sealed in zip(parts, sealed_ahead(plain, ["nik", "kk", "phone"], indexed), strict=True):
-        protected = part.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in sealed.items())
-        rows = protected.select(
-            "id", "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
-            pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
-            pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
-            pl.col("occupation").fill_null(""),
-            "income", "welfare_decile",
-            pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
-        )
-        inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
+    with bulk.indexes_built_after(Person, frame.height):
+        for part, sealed in zip(parts, sealed_ahead(plain, ["nik", "kk", "phone"], indexed), strict=True):
+            protected = part.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in sealed.items())
+            rows = protected.select(
+                "id", "nik", "nik_index", "kk", "kk_index", "full_name", pl.col("birth_place").fill_null(""),
+                pl.col("birth_date").cast(pl.Date).dt.strftime("%Y-%m-%d"), "sex",
+                pl.col("village_code").alias("village"), pl.col("address").fill_null(""), "phone", "segment",
+                pl.col("occupation").fill_null(""),
+                "income", "welfare_decile",
+                pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+            )
+            inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
     audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")
     return ids
 

@@ -116,15 +116,22 @@ def test_a_changed_file_updates_what_changed_and_reviews_identity_changes(tmp_pa
     assert (6, "update.identity") in {(i["row"], i["code"]) for i in report.issues}
 
 
-def test_a_failed_import_leaves_the_registry_as_it_was(tmp_path, monkeypatch):
+@pytest.mark.parametrize("rebuild_from", [10_000, 1], ids=["indexes kept", "indexes built after the insert"])
+def test_a_failed_import_leaves_the_registry_as_it_was(tmp_path, monkeypatch, rebuild_from):
+    from django.db import connection
+
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    def indexes():
+        return sorted(connection.introspection.get_constraints(connection.cursor(), Person._meta.db_table))
+
+    monkeypatch.setattr("lindung.bulk.REBUILD_FROM", rebuild_from)
     monkeypatch.setattr("lindung.intake.services.record_rows", broken)
-    people = Person.objects.count()
+    people, before = Person.objects.count(), indexes()
     with pytest.raises(RuntimeError):
         run_intake(write_csv(tmp_path / "daftar.csv"), source="x")
-    assert Person.objects.count() == people
+    assert Person.objects.count() == people and indexes() == before
     assert not ImportBatch.objects.filter(state="done").exists()
 
 

@@ -3,6 +3,7 @@ from datetime import date
 import polars as pl
 import pytest
 from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from lindung.registry.models import Person
 from lindung.registry.services import (
@@ -151,3 +152,30 @@ def test_bulk_insert_in_slices_sealed_by_a_second_process_keeps_every_row(monkey
         frame.select("nik", "kk", "phone", "full_name").iter_rows())
     assert all(find_by_nik(nik).pk == pk for nik, pk in zip(niks, ids))
 
+
+
+def index_sql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registry_person'")
+        return sorted(cursor.fetchall())
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_large_insert_into_a_smaller_table_builds_the_indexes_after_and_keeps_nik_unique(monkeypatch):
+    from lindung import bulk
+
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 2)
+    indexes = index_sql()
+    frame = two_people()
+    with CaptureQueriesContext(connection) as queries:
+        insert_people(frame, source="bulk test")
+    assert sum("DROP INDEX" in q["sql"] for q in queries) == len(indexes) and index_sql() == indexes
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN SELECT id FROM registry_person WHERE nik_index = 'x' AND deleted_at IS NULL")
+        assert "person_nik_unique_active" in str(cursor.fetchall())
+    # Two more people than are registered, one of them already registered: nothing is written, indexes stay.
+    again = pl.concat([frame.tail(1), frame.tail(1).with_columns(pl.lit("3216040506900009").alias("nik")),
+                       frame.tail(1).with_columns(pl.lit("3216040506900008").alias("nik"))])
+    with pytest.raises(IntegrityError):
+        insert_people(again, source="again")
+    assert Person.objects.count() == 2 and index_sql() == indexes
