@@ -7,6 +7,7 @@ re-encrypting (lindung.keyring) while older values and backups stay readable.
 """
 import base64
 import hashlib
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -133,16 +134,21 @@ def _index_chunk(encoded_key: str, values: list, purpose: str) -> list:
     return [None if v is None else index(v, purpose) for v in values]
 
 
-def _in_parallel(work, key: str, values: list, purpose: str) -> list:
-    if len(values) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return work(key, values, purpose)
+def _second_process():
+    """A pool of one forked process for the crypto calls above. fork: the child starts at once and needs nothing
+    from the caller's main module; it runs only those calls, never Polars, whose thread pool a forked child
+    must not use."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+
+
+def _in_parallel(work, key: str, values: list, purpose: str) -> list:
+    if len(values) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return work(key, values, purpose)
     half = len(values) // 2
-    # fork: the child starts at once and needs nothing from the caller's main module. It runs only the
-    # crypto calls above, never Polars, whose thread pool a forked child must not use.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    with _second_process() as pool:
         second = pool.submit(work, key, values[half:], purpose)
         first = work(key, values[:half], purpose)
         return first + second.result()
@@ -165,16 +171,10 @@ def sealed_ahead(parts: Iterable[dict[str, list]], encrypted: Sequence[str], ind
     first = next(parts, None)
     second = next(parts, None) if first is not None else None
     if second is None or (os.cpu_count() or 1) < 2:
-        for part in (p for p in (first, second) if p is not None):
-            yield seal_columns(part, encrypted, indexed)
-        for part in parts:
+        for part in itertools.chain((p for p in (first, second) if p is not None), parts):
             yield seal_columns(part, encrypted, indexed)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork, as in _in_parallel: the child runs only the crypto calls, never Polars.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    with _second_process() as pool:
         ahead = pool.submit(seal_columns, second, encrypted, indexed)
         yield seal_columns(first, encrypted, indexed)
         for following in parts:

@@ -281,7 +281,7 @@ def check_lines(month: str, pairs, rates: tuple[Rate, ...], kinds: dict[int, str
     counts = {
         "billed": Count("pk", filter=still_billed),
         "ended": Count("pk", filter=unpaid & ~still_billed),
-        **{f"programme_{code}": Sum("amount", filter=Q(programme_id=code)) for code in programmes},
+        **programme_totals(programmes),
     }
     if pairs:
         expected = amount_expression(month, pairs, rates, kinds, prefix="membership__")
@@ -295,6 +295,11 @@ def check_lines(month: str, pairs, rates: tuple[Rate, ...], kinds: dict[int, str
     }
 
 
+def programme_totals(programmes) -> dict:
+    """Aggregates over contribution lines: "programme_<code>", the amount of that programme (0 without one)."""
+    return {f"programme_{code}": Coalesce(Sum("amount", filter=Q(programme_id=code)), 0) for code in programmes}
+
+
 def refresh_invoices(month: str) -> dict[str, int]:
     """Recompute each invoice of the month from its lines, in one pass; returns the total per programme."""
     programmes = list(Programme.objects.values_list("code", flat=True))
@@ -304,7 +309,7 @@ def refresh_invoices(month: str) -> dict[str, int]:
         "members": Count("person_id", distinct=True),
         "total": Sum("amount"),
         "paid": Coalesce(Sum("amount", filter=Q(payment__isnull=False)), 0),
-        **{f"programme_{code}": Coalesce(Sum("amount", filter=Q(programme_id=code)), 0) for code in programmes},
+        **programme_totals(programmes),
     }
     month_invoices = list(Invoice.objects.filter(month=month).values_list("pk", flat=True))
     if len(month_invoices) == 1:
