@@ -50,7 +50,12 @@ class ImportBatch(models.Model):
 
 
 class ImportRow(models.Model):
-    """The outcome of one spreadsheet row. Rows held for review keep their values (encrypted) for the decision."""
+    """The outcome of one spreadsheet row. Rows held for review keep their values (encrypted) for the decision.
+
+    A row that registered a new person has none: the person keeps the batch and row (Person.intake_batch,
+    intake_row), a million rows written once instead of twice. Batches imported before that have one for every
+    row; services.outcome_frame() reads both.
+    """
 
     class Decision(models.TextChoices):
         SAME_MERGE = "merge", _("same person: keep the registered record")

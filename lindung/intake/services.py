@@ -350,19 +350,18 @@ def keep_original(path: Path, sha: str, filename: str) -> Path:
 
 
 def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, user=None) -> None:
-    new = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null())
+    """Register the new people (each keeping the batch and row it came from, which is that row's outcome),
+    update the registered ones, and record the outcome of every other row."""
+    registers = (pl.col("status") == Outcome.ACCEPTED.value) & pl.col("person_id").is_null()
+    new = outcomes.filter(registers)
     if new.height:
         # decide_outcomes found an empty registry and left the NIKs unhashed: insert_people hashes them while it
         # writes, for new people only.
         indexed = ["nik_index"] if new.get_column("nik_index").null_count() == 0 else []
-        created = new.select("_row", insert_people(new.select(*REGISTER_COLUMNS, *indexed), source=source)
-                             .alias("new_person_id"))
-        outcomes = outcomes.join(created, on="_row", how="left").with_columns(
-            pl.coalesce("person_id", "new_person_id").alias("person_id")
-        ).drop("new_person_id")
-    updates = outcomes.filter((pl.col("status") == Outcome.ACCEPTED.value) & ~pl.col("_row").is_in(new["_row"].implode()))
-    apply_updates(updates, source=source, user=user)
-    record_rows(batch, outcomes)
+        insert_people(new.select("_row", *REGISTER_COLUMNS, *indexed), source=source, intake_batch=batch.pk)
+    others = outcomes.filter(~registers)
+    apply_updates(others.filter(pl.col("status") == Outcome.ACCEPTED.value), source=source, user=user)
+    record_rows(batch, others)
 
 
 def apply_updates(updates: pl.DataFrame, *, source: str, user=None) -> None:
@@ -375,7 +374,8 @@ def apply_updates(updates: pl.DataFrame, *, source: str, user=None) -> None:
 
 
 def record_rows(batch: ImportBatch, outcomes: pl.DataFrame) -> None:
-    """Every row's outcome; the values of rows held for review are kept, encrypted, for the decision."""
+    """The outcome of each row of `outcomes` (not the rows that registered someone: see apply_outcomes); the values
+    of rows held for review are kept, encrypted, for the decision."""
     held = outcomes.filter(pl.col("status") == Outcome.REVIEW.value).select("_row", *REGISTER_COLUMNS)
     sealed = pl.DataFrame({
         "_row": held.get_column("_row"),
@@ -411,10 +411,19 @@ def annotated_file(batch: ImportBatch) -> Path | None:
     if out.exists():
         return out
     table = read_table(source, filename=batch.filename)
-    outcomes = bulk.read_frame(batch.outcomes.values_list("row", "status", "reasons"),
-                               {"_row": pl.Int64, "status": pl.String, "reasons": pl.String})
+    outcomes = outcome_frame(batch)
     texts = outcomes.with_columns(reasons_text(pl.col("reasons")).alias("reasons"))
     return write_annotated(table, source, texts, out)
+
+
+def outcome_frame(batch: ImportBatch) -> pl.DataFrame:
+    """Every row's outcome (columns "_row", "status", "reasons" as stored): its ImportRow, or for a row that
+    registered a new person, that person's intake_row."""
+    schema = {"_row": pl.Int64, "status": pl.String, "reasons": pl.String}
+    recorded = bulk.read_frame(batch.outcomes.values_list("row", "status", "reasons"), schema)
+    registered = bulk.read_frame(Person.objects.filter(intake_batch=batch).values_list("intake_row"), {"_row": pl.Int64})
+    return pl.concat([recorded, registered.with_columns(pl.lit(Outcome.ACCEPTED.value).alias("status"),
+                                                        pl.lit("[]").alias("reasons"))]).sort("_row")
 
 
 REASON = pl.List(pl.Struct({"column": pl.String, "code": pl.String}))

@@ -74,6 +74,14 @@ class Person(models.Model):
     welfare_decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True)
     died_on = models.DateField(_("date of death"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
+    # The intake file and spreadsheet row that registered this person (none for people entered otherwise). An
+    # import writes no outcome row for the rows that registered someone: this is their outcome.
+    intake_batch = models.ForeignKey(
+        "intake.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="registered",
+        verbose_name=_("registered by import"), editable=False,
+        db_index=False,  # read only to annotate a batch's file, a rare download; an index would cost every import
+    )
+    intake_row = models.PositiveIntegerField(_("row of the import"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)

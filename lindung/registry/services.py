@@ -137,10 +137,16 @@ def insert_register(frame: pl.DataFrame, *, source: str) -> int:
 
 
 @transaction.atomic
-def insert_people(frame: pl.DataFrame, *, source: str) -> pl.Series:
-    """insert_register(), returning the new people's ids in the order of `frame` (no read back)."""
+def insert_people(frame: pl.DataFrame, *, source: str, intake_batch: int | None = None) -> pl.Series:
+    """insert_register(), returning the new people's ids in the order of `frame` (no read back).
+
+    With `intake_batch` (an ImportBatch's id), `frame` also has "_row", the spreadsheet row of each person, and
+    both are kept on the person.
+    """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = [*REGISTER_COLUMNS, "nik_index"] if "nik_index" in frame.columns else REGISTER_COLUMNS
+    provenance = [pl.lit(intake_batch).alias("intake_batch"), pl.col("_row").alias("intake_row")] if intake_batch else []
+    columns = [*columns, "_row"] if intake_batch else columns
     ids = bulk.reserve_ids(Person, frame.height)
     inserted = 0
     # In slices, so that a million people never sit in memory as plain, sealed and driver rows at once; a
@@ -159,6 +165,7 @@ def insert_people(frame: pl.DataFrame, *, source: str) -> pl.Series:
                 pl.col("occupation").fill_null(""),
                 "income", "welfare_decile",
                 pl.lit(source).alias("source"), pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+                *provenance,
             )
             inserted += bulk.insert_rows(Person, rows.columns, rows.iter_rows())
     audit.record(AuditEvent.Action.CREATE, summary=f"{inserted:,} people inserted in bulk ({source})")

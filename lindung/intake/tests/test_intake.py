@@ -13,7 +13,7 @@ from lindung.accounts.models import AuditEvent
 from lindung.intake import review
 from lindung.intake.models import ImportBatch, ImportRow
 from lindung.intake.reader import read_table
-from lindung.intake.services import run_intake
+from lindung.intake.services import outcome_frame, run_intake
 from lindung.intake.writer import write_template
 from lindung.registry.models import Person
 from lindung.registry.services import find_by_nik
@@ -80,10 +80,18 @@ def test_each_row_points_at_the_person_it_registered(tmp_path, registered_before
     if registered_before:
         run_intake(write_csv(tmp_path / "one.csv", rows=ROWS[2:3]), source="x")
     report = run_intake(write_csv(tmp_path / "daftar.csv"), source="x")
-    for row, nik in ((4, "3216040506900001"), (6, "3216044506900002")):
-        assert ImportRow.objects.get(batch_id=report.batch, row=row).person == find_by_nik(nik)
+    asep, siti = find_by_nik("3216040506900001"), find_by_nik("3216044506900002")
+    assert (asep.intake_batch_id, asep.intake_row) == (report.batch, 4)
+    assert not ImportRow.objects.filter(batch_id=report.batch, row=4).exists()
+    if registered_before:
+        assert ImportRow.objects.get(batch_id=report.batch, row=6).person == siti
+        assert siti.intake_batch_id != report.batch
+    else:
+        assert (siti.intake_batch_id, siti.intake_row) == (report.batch, 6)
     assert report.accepted + report.unchanged == 2 and report.unchanged == int(registered_before)
     assert ImportRow.objects.get(batch_id=report.batch, row=7).person is None
+    recorded = outcome_frame(ImportBatch.objects.get(pk=report.batch))
+    assert dict(recorded.select("_row", "status").iter_rows()) == outcomes(report)
 
 def test_a_dry_run_writes_nothing(tmp_path):
     before = (Person.objects.count(), ImportBatch.objects.count())
