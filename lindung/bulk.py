@@ -167,6 +167,19 @@ def reserve_ids(model, count: int) -> pl.Series:
     return pl.int_range(first, first + count, dtype=pl.Int64, eager=True).alias("id")
 
 
+def hold_table(model) -> None:
+    """Until the transaction ends, nobody else writes to the model's table (others still read it).
+
+    PostgreSQL: LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE. SQLite: nothing to do, a write transaction
+    (transaction_mode IMMEDIATE) already holds the database's only write lock.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("hold_table() needs a transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def _copy(cursor, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
     """PostgreSQL COPY of plain tuples into `table` (quoted names). Returns rows written."""
     count = 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lindung import bulk
@@ -249,11 +249,14 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
     filename = filename or path.name
     progress(0.05, "reading")
     table = read_table(path, filename=filename)
+
+    def decided() -> tuple[pl.DataFrame, Report]:
+        checked = outside_scope(validate.check(table.frame, context_for(table.frame, today)), user)
+        outcomes, issues = decide_outcomes(checked)
+        return outcomes, report_of(filename, issues, outcomes)
+
     progress(0.25, "checking")
-    checked = outside_scope(validate.check(table.frame, context_for(table.frame, today)), user)
-    progress(0.55, "deciding")
-    outcomes, issues = decide_outcomes(checked)
-    report = report_of(filename, issues, outcomes)
+    outcomes, report = decided()
     if dry_run:
         progress(1.0, "done")
         return report
@@ -272,17 +275,30 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
         return report
     batch.stored_as = str(keep_original(path, sha, filename))
     progress(0.65, "writing")
-    with transaction.atomic():
-        record_counts(batch, report)
-        batch.save()
-        apply_outcomes(batch, outcomes, source=source, user=user)
-        audit.record(AuditEvent.Action.CREATE, target=batch, user=user,
-                     summary=f"intake {filename}: {report.rows} rows, {report.accepted} accepted, "
-                             f"{report.unchanged} unchanged, {report.review} review, {report.rejected} rejected")
+    try:
+        with transaction.atomic():
+            write_batch(batch, outcomes, report, source=source, user=user)
+    except IntegrityError:
+        # The check ran outside the transaction: someone registered one of the file's NIKs since. Check again
+        # while holding the register, so that nobody can, and write what that check decides.
+        with transaction.atomic():
+            bulk.hold_table(Person)
+            outcomes, report = decided()
+            write_batch(batch, outcomes, report, source=source, user=user)
     finish(batch)
     report.batch = batch.pk
     progress(1.0, "done")
     return report
+
+
+def write_batch(batch: ImportBatch, outcomes: pl.DataFrame, report: Report, *, source: str, user=None) -> None:
+    """The batch, its rows' outcomes applied to the register, and the audit record (inside a transaction)."""
+    record_counts(batch, report)
+    batch.save()
+    apply_outcomes(batch, outcomes, source=source, user=user)
+    audit.record(AuditEvent.Action.CREATE, target=batch, user=user,
+                 summary=f"intake {batch.filename}: {report.rows} rows, {report.accepted} accepted, "
+                         f"{report.unchanged} unchanged, {report.review} review, {report.rejected} rejected")
 
 
 def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Report:

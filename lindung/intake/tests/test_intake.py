@@ -93,6 +93,28 @@ def test_each_row_points_at_the_person_it_registered(tmp_path, registered_before
     recorded = outcome_frame(ImportBatch.objects.get(pk=report.batch))
     assert dict(recorded.select("_row", "status").iter_rows()) == outcomes(report)
 
+def test_a_nik_registered_by_someone_else_during_the_import_is_found_not_doubled(tmp_path, monkeypatch):
+    # The file is checked against an empty register; before its people are written, another import registers
+    # Asep (row 4). The import checks again, holding the register, and ends instead of failing on his NIK.
+    from lindung.intake import services
+
+    keep_original, other = services.keep_original, []
+
+    def meanwhile(*args):
+        if not other:
+            other.append(None)  # once: the other import keeps its own file too
+            other[0] = run_intake(write_csv(tmp_path / "other.csv", rows=ROWS[:1]), source="another office")
+        return keep_original(*args)
+
+    monkeypatch.setattr(services, "keep_original", meanwhile)
+    report = run_intake(write_csv(tmp_path / "daftar.csv"), source="x")
+    assert outcomes(report) == EXPECTED | {4: "unchanged"}
+    asep = Person.objects.get(intake_batch_id=other[0].batch)
+    assert find_by_nik("3216040506900001") == asep and Person.objects.filter(full_name="Asep Saepudin").count() == 1
+    assert find_by_nik("3216044506900002").intake_batch_id == report.batch
+    assert ImportBatch.objects.get(pk=report.batch).unchanged == 1
+
+
 def test_a_dry_run_writes_nothing(tmp_path):
     before = (Person.objects.count(), ImportBatch.objects.count())
     report = run_intake(write_csv(tmp_path / "daftar.csv"), source="x", dry_run=True)
