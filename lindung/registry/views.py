@@ -29,7 +29,7 @@ def areas(user) -> list[tuple]:
 
 def person_in_scope(request, pk) -> Person:
     """The person if `request.user` may see them; otherwise 404, and the attempt goes into the audit log."""
-    person = Person.objects.in_scope_of(request.user).select_related("village", "village__parent", "segment").filter(pk=pk).first()
+    person = Person.objects.in_scope_of(request.user).select_related("village", "village__parent", "segment", "intake_batch").filter(pk=pk).first()
     if person is not None:
         return person
     outside = Person.objects.filter(pk=pk).first()

@@ -207,8 +207,11 @@ def test_upload_on_screen_runs_as_a_job_and_gives_the_file_back_annotated(office
     table = read_table(annotated)
     assert table.header_row == 3
     statuses = dict(table.frame.select("_row", "Status").iter_rows())
-    assert statuses[5] and statuses[4] and statuses[8]
+    assert {row: status for row, status in statuses.items() if status} == EXPECTED
     assert AuditEvent.objects.filter(action="export_personal_data", target_id=str(batch.pk)).exists()
+    asep = officer_client.get(reverse("registry:person-detail", args=[find_by_nik("3216040506900001").pk]))
+    source = asep.content.decode().split('id="source">')[1].split("</dd>")[0]
+    assert "berkas daftar.xlsx, baris 4" in source and reverse("intake:batch", args=[batch.pk]) in source
 
 
 def test_an_unreadable_upload_fails_clearly(officer_client, tmp_path, settings):
