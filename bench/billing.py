@@ -13,10 +13,9 @@ import json
 import os
 import sys
 import random
-import resource
 import time
 
-from fresh import load_bench_register, run_fresh
+from fresh import load_bench_register, peak_memory_mb, run_fresh
 
 POSTGRES_NAME = "lindung_bench_billing"
 
@@ -74,7 +73,7 @@ def run_case(members: int) -> dict:
     for person in people:
         ledger.person_ledger(person, ["2026-01", "2026-02"])
     timings["person_ledger_ms"] = (time.perf_counter() - started) / len(people) * 1000
-    return {**timings, "lines": first.lines, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {**timings, "lines": first.lines, "peak_rss_mb": peak_memory_mb()}
 
 
 def main():

@@ -25,11 +25,10 @@ database of another benchmark running at the same time.
 """
 import argparse
 import json
-import resource
 import time
 import tracemalloc
 
-from fresh import load_bench_register, run_fresh
+from fresh import load_bench_register, peak_memory_mb, run_fresh
 
 POSTGRES_NAME = "lindung_coverage_data_bench"
 
@@ -146,7 +145,7 @@ def run_case(members: int) -> dict:
         "detail_s": detail_s,
         "coverage_s": coverage_s,
         "live_s": live_s,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_memory_mb(),
     }
 
 

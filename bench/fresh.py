@@ -9,6 +9,19 @@ import tempfile
 POSTGRES = "postgres://postgres@127.0.0.1:5432/{name}"
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB.
+
+    Not getrusage()'s ru_maxrss: Linux carries that over fork and exec, so a case started by a parent that
+    had generated a million-row file reported the parent's peak, not its own.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def fresh_postgres(name: str = "lindung_bench") -> None:
     for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)

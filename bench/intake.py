@@ -9,10 +9,10 @@ registry of N people).
 
     .venv/bin/python bench/intake.py                                   # 100 k and 1 M rows, CSV and XLSX, both databases
     .venv/bin/python bench/intake.py --sizes 100000 --formats csv --databases sqlite
+    .venv/bin/python bench/intake.py --files /tmp/intake-files   # generate once, reuse in later runs
 """
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fresh import run_fresh  # noqa: E402
+from fresh import peak_memory_mb, run_fresh  # noqa: E402
 
 
 
@@ -49,6 +49,15 @@ def write_files(rows: int, folder: Path) -> dict[str, Path]:
     return {"csv": csv_path, "xlsx": xlsx_path}
 
 
+def kept_files(rows: int, folder: Path) -> dict[str, Path]:
+    """The files of `rows` rows in `folder`, written there by an earlier run or now."""
+    files = {"csv": folder / f"daftar-{rows}.csv", "xlsx": folder / f"daftar-{rows}.xlsx"}
+    if all(path.exists() for path in files.values()):
+        return files
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_files(rows, folder)
+
+
 def run_case(path: Path) -> dict:
     import django
 
@@ -68,7 +77,7 @@ def run_case(path: Path) -> dict:
     import_s = time.perf_counter() - started
     return {"rows": checked.rows, "check_s": check_s, "import_s": import_s, "accepted": imported.accepted,
             "review": imported.review, "rejected": imported.rejected,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": peak_memory_mb()}
 
 
 def main():
@@ -76,6 +85,7 @@ def main():
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--files", help="a folder for the generated files, kept and reused by later runs")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
@@ -85,7 +95,7 @@ def main():
           f"{'import rows/s':>14} {'peak MB':>8}  accepted/review/rejected", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         for rows in (int(s) for s in args.sizes.split(",")):
-            files = write_files(rows, Path(scratch))
+            files = kept_files(rows, Path(args.files)) if args.files else write_files(rows, Path(scratch))
             for database in args.databases.split(","):
                 for fmt in args.formats.split(","):
                     r = run_fresh(__file__, database, str(files[fmt]))

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
+from fresh import peak_memory_mb  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 WILAYAH = ROOT / "lindung" / "regions" / "data" / "wilayah.csv"
@@ -287,11 +287,11 @@ def run_case(rows: int, cache: Path) -> dict:
     table = region_table()
     ctx = context(table, registry)
     text = frame.drop("_identity")
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_memory_mb()
     started = time.perf_counter()
     checked = check(text, ctx)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_memory_mb()
     quality = duplicate_quality(frame, registry, checked.rows)
     codes = checked.issues.group_by("code").len().sort("len", descending=True).rows()
     return {"rows": rows, "seconds": seconds, "peak_rss_mb": peak, "rss_before_mb": before, "issues": checked.issues.height,

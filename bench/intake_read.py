@@ -10,13 +10,14 @@ several times, and prints seconds, rows/s and peak memory.
 """
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from fresh import peak_memory_mb
 
 HEADER = [
     "NIK", "Nama Lengkap", "Tempat Lahir", "Tanggal Lahir", "Jenis Kelamin", "Desa", "Kecamatan", "Segmen",
@@ -85,7 +86,7 @@ def read_case(path: str, repeat: int) -> dict:
         "rows": table.frame.height,
         "first_s": seconds[0],
         "best_s": min(seconds),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_memory_mb(),
     }
 
 

@@ -8,10 +8,9 @@ database `lindung_bench` that is dropped and created again) and prints seconds, 
 """
 import argparse
 import json
-import resource
 import time
 
-from fresh import run_fresh
+from fresh import peak_memory_mb, run_fresh
 
 
 
@@ -41,7 +40,7 @@ def run_case(rows: int) -> dict:
     return {
         "generate_s": generated - started,
         "insert_s": inserted - generated,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_memory_mb(),
     }
 
 
