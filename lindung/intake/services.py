@@ -84,21 +84,21 @@ def villages_frame() -> pl.DataFrame:
 
 def registry_candidates(frame: pl.DataFrame) -> pl.DataFrame:
     """Registered people who could be near-duplicates of the file's rows (same birth date), as a frame."""
+    from lindung.intake.dates import parse_dates
+
+    schema = {"person_id": pl.Int64, "full_name": pl.String, "birth_date": pl.Date, "village_code": pl.String}
     people = Person.objects.active()
+    if not people.exists():
+        return pl.DataFrame(schema=schema | {"nik": pl.String})
     if "birth_date" in frame.columns:
-        dates = frame.get_column("birth_date").drop_nulls().unique()
+        dates = frame.select(parse_dates(pl.col("birth_date"))).to_series().drop_nulls().unique()
         if 0 < dates.len() <= FEW_DATES:
             people = people.filter(birth_date__in=dates.to_list())
-    return bulk.read_frame(
-        people.values_list("id", "full_name", "birth_date", "village_id"),
-        {"person_id": pl.Int64, "full_name": pl.String, "birth_date": pl.Date, "village_code": pl.String},
-    ).with_columns(pl.lit(None, dtype=pl.String).alias("nik"))
+    return bulk.read_frame(people.values_list("id", "full_name", "birth_date", "village_id"), schema).with_columns(
+        pl.lit(None, dtype=pl.String).alias("nik"))
 
 
 def context_for(frame: pl.DataFrame, today: date) -> validate.Context:
-    from lindung.intake.dates import parse_dates
-
-    dated = frame.select(parse_dates(pl.col("birth_date")).alias("birth_date")) if "birth_date" in frame.columns else frame
     return validate.Context(
         regency=settings.LINDUNG_REGENCY,
         known_districts=frozenset(Region.objects.filter(level=Level.DISTRICT).values_list("code", flat=True)),
@@ -107,7 +107,7 @@ def context_for(frame: pl.DataFrame, today: date) -> validate.Context:
         today=today,
         age_min=settings.LINDUNG_AGE_MIN,
         age_max=settings.LINDUNG_AGE_MAX,
-        registry=registry_candidates(dated),
+        registry=registry_candidates(frame),
     )
 
 
@@ -197,16 +197,19 @@ def decide_outcomes(checked: validate.Checked) -> tuple[pl.DataFrame, pl.DataFra
         compared.with_columns(status.alias("status"), people.alias("candidate_people"))
         .drop([f"{c}_registered" for c in COMPARED])
         .join(reasons_json(issues), on="_row", how="left")
-        .with_columns(
-            pl.col("reasons").fill_null("[]"),
-            # Most rows have no candidate: "{}" (read as no people, no rows) keeps a million outcome rows small.
-            pl.when(pl.col("candidate_people").list.len().fill_null(0) + pl.col("possible_duplicate_rows").list.len()
-                    .fill_null(0) == 0).then(pl.lit("{}"))
-            .otherwise(pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"),
-                                 _joined("possible_duplicate_rows")))
-            .alias("candidates"),
-        )
     )
+    return outcomes.with_columns(pl.col("reasons").fill_null("[]"), candidates_json(outcomes)), issues
+
+
+def candidates_json(outcomes: pl.DataFrame) -> pl.Series:
+    """Per row, its candidates as JSON {"people": [...], "rows": [...]}, or "{}" when there are none (most rows:
+    formatted only for the others, a few in a hundred)."""
+    some = (pl.col("candidate_people").list.len().fill_null(0) + pl.col("possible_duplicate_rows").list.len()
+            .fill_null(0)) > 0
+    having = outcomes.with_row_index("_at").filter(some).select(
+        "_at", pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"), _joined("possible_duplicate_rows")).alias("candidates"))
+    return pl.repeat("{}", outcomes.height, dtype=pl.String, eager=True).scatter(
+        having.get_column("_at"), having.get_column("candidates")).alias("candidates")
     return outcomes, issues
 
 
