@@ -210,7 +210,6 @@ def candidates_json(outcomes: pl.DataFrame) -> pl.Series:
         "_at", pl.format('{{"people":[{}],"rows":[{}]}}', _joined("candidate_people"), _joined("possible_duplicate_rows")).alias("candidates"))
     return pl.repeat("{}", outcomes.height, dtype=pl.String, eager=True).scatter(
         having.get_column("_at"), having.get_column("candidates")).alias("candidates")
-    return outcomes, issues
 
 
 IDENTITY_CHANGE = "update.identity"
@@ -264,33 +263,48 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
         progress(1.0, "done")
         return report
     sha = file_sha256(path)
-    earlier = ImportBatch.objects.filter(sha256=sha, state=ImportBatch.State.DONE).exclude(pk=getattr(batch, "pk", None)).first()
     batch = batch or ImportBatch(filename=filename, source=source, uploaded_by=user, sha256=sha)
     batch.sha256, batch.header_row = sha, table.header_row
-    if earlier is not None:
-        batch.repeat_of = earlier
-        report.repeat_of = earlier.pk
-        record_counts(batch, report)
-        batch.stored_as = earlier.stored_as
-        finish(batch)
-        report.batch = batch.pk
-        progress(1.0, "already imported")
-        return report
+    if (earlier := imported_before(batch)) is not None:
+        return repeated(batch, earlier, report, progress)
     batch.stored_as = str(keep_original(path, sha, filename))
     progress(0.65, "writing")
     try:
         with transaction.atomic():
+            # Held from the start, so that two imports never wait on each other's rows (a deadlock).
+            bulk.hold_table(Person)
             write_batch(batch, outcomes, report, source=source, user=user)
     except IntegrityError:
-        # The check ran outside the transaction: someone registered one of the file's NIKs since. Check again
-        # while holding the register, so that nobody can, and write what that check decides.
+        # The check ran before the register was held: someone registered one of the file's NIKs since. Check
+        # again, holding the register so that nobody can, and write what that check decides.
+        del outcomes, report
         with transaction.atomic():
             bulk.hold_table(Person)
+            if (earlier := imported_before(batch)) is not None:
+                outcomes, report = decided()
+                return repeated(batch, earlier, report, progress)
             outcomes, report = decided()
             write_batch(batch, outcomes, report, source=source, user=user)
     finish(batch)
     report.batch = batch.pk
     progress(1.0, "done")
+    return report
+
+
+def imported_before(batch: ImportBatch) -> ImportBatch | None:
+    """An import of the same file (by its SHA-256) that has finished."""
+    return ImportBatch.objects.filter(sha256=batch.sha256, state=ImportBatch.State.DONE).exclude(pk=batch.pk).first()
+
+
+def repeated(batch: ImportBatch, earlier: ImportBatch, report: Report, progress: Progress) -> Report:
+    """The batch of a file imported before: recorded as such, nothing else written."""
+    batch.repeat_of = earlier
+    report.repeat_of = earlier.pk
+    record_counts(batch, report)
+    batch.stored_as = earlier.stored_as
+    finish(batch)
+    report.batch = batch.pk
+    progress(1.0, "already imported")
     return report
 
 
@@ -380,7 +394,9 @@ def apply_outcomes(batch: ImportBatch, outcomes: pl.DataFrame, *, source: str, u
         insert_people(new.select("_row", *REGISTER_COLUMNS, *indexed), source=source, intake_batch=batch.pk)
     others = outcomes.filter(~registers)
     apply_updates(others.filter(pl.col("status") == Outcome.ACCEPTED.value), source=source, user=user)
-    record_rows(batch, others)
+    # A new person's row with something to say (no such rule yet: any issue now rejects or holds a row) keeps its
+    # reasons in an outcome row too; outcome_frame() then takes that one.
+    record_rows(batch, outcomes.filter(~registers | (pl.col("reasons") != "[]")))
 
 
 def apply_updates(updates: pl.DataFrame, *, source: str, user=None) -> None:
@@ -441,6 +457,7 @@ def outcome_frame(batch: ImportBatch) -> pl.DataFrame:
     schema = {"_row": pl.Int64, "status": pl.String, "reasons": pl.String}
     recorded = bulk.read_frame(batch.outcomes.values_list("row", "status", "reasons"), schema)
     registered = bulk.read_frame(Person.objects.filter(intake_batch=batch).values_list("intake_row"), {"_row": pl.Int64})
+    registered = registered.filter(~pl.col("_row").is_in(recorded.get_column("_row").implode()))
     return pl.concat([recorded, registered.with_columns(pl.lit(Outcome.ACCEPTED.value).alias("status"),
                                                         pl.lit("[]").alias("reasons"))]).sort("_row")
 

@@ -191,7 +191,8 @@ def load_demo_register(*, workers: int, seed: int, today, replace: bool = False)
     from lindung.registry.demo import generate_register
 
     source = f"{DEMO_SOURCE_PREFIX}seed={seed}"
-    demo_people = Person.objects.filter(source__startswith=DEMO_SOURCE_PREFIX)
+    # Never people an import registered, whatever its source says: their rows are that import's outcomes.
+    demo_people = Person.objects.filter(source__startswith=DEMO_SOURCE_PREFIX, intake_batch__isnull=True)
     existing = demo_people.count()
     if existing and not replace:
         return DemoReport(source=demo_people.values_list("source", flat=True).first(), existing=existing, skipped=True)

@@ -78,6 +78,10 @@ def person_reveal(request, pk):
 
 def detail_context(request, person, *, unmasked: bool) -> dict:
     context = {"person": person, "changes": person.changes.select_related("user"), "unmasked": unmasked}
+    if person.intake_batch_id and request.user.has_perm("registry.add_person"):
+        from lindung.intake.views import batches_of
+
+        context["intake_batch_shown"] = batches_of(request.user).filter(pk=person.intake_batch_id).exists()
     if request.user.has_perm("accounts.view_auditevent") or request.user.has_perm("registry.view_unmasked_personal_data"):
         context["lookers"] = audit_of(person).filter(action=AuditEvent.Action.VIEW_PERSONAL_DATA)[:20]
     if request.user.has_perm("billing.view_membership"):

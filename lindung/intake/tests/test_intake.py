@@ -191,7 +191,7 @@ def officer_client(client, make_user):
     return client
 
 
-def test_upload_on_screen_runs_as_a_job_and_gives_the_file_back_annotated(officer_client, tmp_path, settings):
+def test_upload_on_screen_runs_as_a_job_and_gives_the_file_back_annotated(officer_client, tmp_path, settings, make_user):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     path = write_xlsx(tmp_path / "daftar.xlsx")
     with open(path, "rb") as f:
@@ -212,6 +212,11 @@ def test_upload_on_screen_runs_as_a_job_and_gives_the_file_back_annotated(office
     asep = officer_client.get(reverse("registry:person-detail", args=[find_by_nik("3216040506900001").pk]))
     source = asep.content.decode().split('id="source">')[1].split("</dd>")[0]
     assert "berkas daftar.xlsx, baris 4" in source and reverse("intake:batch", args=[batch.pk]) in source
+    # A village operator sees only the imports they uploaded: the file and row, without a link that would 404.
+    officer_client.force_login(make_user("operator", "village_operator", villages=["32.16.04.2001"]))
+    asep = officer_client.get(reverse("registry:person-detail", args=[find_by_nik("3216040506900001").pk]))
+    source = asep.content.decode().split('id="source">')[1].split("</dd>")[0]
+    assert "berkas daftar.xlsx, baris 4" in source and reverse("intake:batch", args=[batch.pk]) not in source
 
 
 def test_an_unreadable_upload_fails_clearly(officer_client, tmp_path, settings):
