@@ -280,10 +280,9 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
         del outcomes, report
         with transaction.atomic():
             bulk.hold_table(Person)
-            if (earlier := imported_before(batch)) is not None:
-                outcomes, report = decided()
-                return repeated(batch, earlier, report, progress)
             outcomes, report = decided()
+            if (earlier := imported_before(batch)) is not None:
+                return repeated(batch, earlier, report, progress)
             write_batch(batch, outcomes, report, source=source, user=user)
     finish(batch)
     report.batch = batch.pk
