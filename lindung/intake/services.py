@@ -98,11 +98,31 @@ def registry_candidates(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("nik"))
 
 
+class RegionsNotLoaded(RuntimeError):
+    """No village is known (the region table was never loaded), so no row's village can be checked."""
+
+    MESSAGES = {
+        "id": "Tabel wilayah belum dimuat, sehingga desa tidak dapat diperiksa. Jalankan `lindung regions load` "
+              "(./run melakukannya), lalu ulangi.",
+        "en": "The region table is not loaded, so no village can be checked. Run `lindung regions load` "
+              "(./run does), then try again.",
+    }
+
+    def __init__(self):
+        super().__init__(self.MESSAGES["en"])
+
+    def message(self, language: str = "id") -> str:
+        return self.MESSAGES[language[:2].lower()]
+
+
 def context_for(frame: pl.DataFrame, today: date) -> validate.Context:
+    villages = villages_frame()
+    if villages.is_empty():
+        raise RegionsNotLoaded
     return validate.Context(
         regency=settings.LINDUNG_REGENCY,
         known_districts=frozenset(Region.objects.filter(level=Level.DISTRICT).values_list("code", flat=True)),
-        villages=villages_frame(),
+        villages=villages,
         segment_synonyms=synonym_table(read_segments()),
         today=today,
         age_min=settings.LINDUNG_AGE_MIN,

@@ -11,7 +11,7 @@ from lindung.intake.models import ImportBatch
 def run_import(batch_id: int) -> None:
     """The background job behind a web upload; its progress is kept on the batch for the page to show."""
     from lindung.intake.reader import UnreadableFile
-    from lindung.intake.services import run_intake
+    from lindung.intake.services import RegionsNotLoaded, run_intake
 
     batch = ImportBatch.objects.get(pk=batch_id)
     user = get_user_model().objects.filter(pk=batch.uploaded_by_id).first()
@@ -24,7 +24,7 @@ def run_import(batch_id: int) -> None:
         with audit.acting_as(user):
             run_intake(Path(batch.stored_as), source=batch.source, user=user, filename=batch.filename,
                        batch=batch, progress=progress)
-    except UnreadableFile as e:
+    except (UnreadableFile, RegionsNotLoaded) as e:
         fail(batch_id, f"{e.message('id')} / {e.message('en')}")
     except Exception as e:
         fail(batch_id, f"Impor gagal, registrasi tidak berubah / the import failed, nothing was changed: {e}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lindung.accounts.models import AuditEvent
@@ -178,6 +178,43 @@ def test_the_cli_prints_the_report_as_json(tmp_path):
     call_command("intake", "import", str(path), "--json", "--source", "Poktan Sri Rejeki", stdout=out)
     assert json.loads(out.getvalue())["accepted"] == 2
     assert Person.objects.filter(source="Poktan Sri Rejeki").count() == 2
+
+
+def test_the_cli_speaks_the_operators_language(tmp_path):
+    path = write_csv(tmp_path / "daftar.csv")
+    out = StringIO()
+    call_command("intake", "check", str(path), stdout=out)
+    assert "daftar.csv: 5 baris — 2 diterima, 0 tidak berubah, 1 perlu diperiksa, 2 ditolak" in out.getvalue()
+    assert "baris 8 nik: duplicate.in_file" in out.getvalue()
+    out = StringIO()
+    call_command("intake", "check", str(path), "--json", "--language", "en", stdout=out)
+    messages = {issue["code"]: issue["message"] for issue in json.loads(out.getvalue())["issues"]}
+    assert messages["duplicate.in_file"].startswith("This NIK")
+    out = StringIO()
+    call_command("intake", "check", str(path), "--language", "en", stdout=out)
+    assert "daftar.csv: 5 rows — 2 accepted, 0 unchanged, 1 to review, 2 rejected" in out.getvalue()
+
+
+def without_regions():
+    from django.db import connection
+
+    from lindung.regions.models import Region
+
+    with connection.cursor() as cursor:  # all at once: deleting 91,599 regions one by one takes minutes
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Region._meta.db_table)}")
+
+
+def test_an_intake_before_the_regions_are_loaded_says_what_to_do(tmp_path, officer_client, settings):
+    without_regions()
+    path = write_csv(tmp_path / "daftar.csv")
+    with pytest.raises(CommandError, match="lindung regions load.* / The region table is not loaded"):
+        call_command("intake", "check", str(path), "--json", stdout=StringIO())
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with open(path, "rb") as f:
+        officer_client.post(reverse("intake:upload"), {"file": f})
+    batch = ImportBatch.objects.get()
+    assert batch.state == "failed" and batch.error.startswith("Tabel wilayah belum dimuat")
+    assert Person.objects.count() == 0
 
 
 def test_the_template_checks_clean(tmp_path):
