@@ -13,6 +13,7 @@ met with this schema on this machine, whatever the code around it does.
 
     .venv/bin/python bench/intake_floor.py                  # 100 k and 1 M people
     .venv/bin/python bench/intake_floor.py --sizes 100000
+    .venv/bin/python bench/intake_floor.py --indexes person_nik_unique_active   # the floor with only that index
 """
 import argparse
 import json
@@ -68,7 +69,7 @@ def bench_frame(people: int):
     return generate_register(workers=people, seed=1, villages=villages, other_districts=others, today=date(2026, 12, 6))
 
 
-def floor_case(people: int) -> dict:
+def floor_case(people: int, only: set[str]) -> dict:
     import django
 
     django.setup()
@@ -95,6 +96,8 @@ def floor_case(people: int) -> dict:
     ).fetchall()
     for name, _sql in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
+    if only:
+        indexes = [(name, sql) for name, sql in indexes if name in only]
     started = time.perf_counter()
     cursor.executemany(insert, rows)
     insert_s = time.perf_counter() - started
@@ -128,25 +131,32 @@ def path_case(people: int) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--case", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--indexes", default="", help="build only these of the table's indexes (comma-separated names)")
+    parser.add_argument("--case", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        kind, people = args.case
-        print(json.dumps((floor_case if kind == "floor" else path_case)(int(people))))
+        kind, people, only = args.case
+        only = {name for name in only.split(",") if name}
+        print(json.dumps(floor_case(int(people), only) if kind == "floor" else path_case(int(people))))
         return
     for people in (int(s) for s in args.sizes.split(",")):
-        floor = run_fresh(__file__, "sqlite", "floor", str(people))
-        path = run_fresh(__file__, "sqlite", "path", str(people))
+        floor = run_fresh(__file__, "sqlite", "floor", str(people), args.indexes)
+        if args.indexes:
+            path = None
+        else:
+            path = run_fresh(__file__, "sqlite", "path", str(people), "")
         indexes = sum(floor["index_s"].values())
         total = floor["insert_s"] + indexes + floor["commit_s"]
         print(f"{people:,} people, {floor['columns']} columns, database file {floor['database_mb']:,.0f} MB "
               f"(with the regions), WAL {floor['wal_mb']:,.0f} MB")
         print(f"  floor: executemany {floor['insert_s']:.1f} s ({people / floor['insert_s']:,.0f} rows/s), "
-              f"{len(floor['index_s'])} indexes {indexes:.1f} s, commit {floor['commit_s']:.1f} s "
+              f"indexes ({len(floor['index_s'])}) {indexes:.1f} s, commit {floor['commit_s']:.1f} s "
               f"= {total:.1f} s ({people / total:,.0f} rows/s)")
         for name, seconds in floor["index_s"].items():
             print(f"    {name:<32} {seconds:5.1f} s")
         print(f"  sealing and driver rows, one process, not timed in the floor: {floor['seal_and_rows_s']:.1f} s")
+        if path is None:
+            continue
         print(f"  insert_register() as a whole: {path['insert_register_s']:.1f} s "
               f"({people / path['insert_register_s']:,.0f} rows/s), peak {path['peak_rss_mb']:,.0f} MB", flush=True)
 
