@@ -47,6 +47,10 @@ class Command(BaseCommand):
         if setup_only:
             return
         worker = subprocess.Popen([sys.executable, "-m", "lindung.cli", "db_worker"])
+        # A service manager stops lindung with SIGTERM, a closed terminal with SIGHUP; by default either ends this
+        # process at once and leaves the worker running without it. Stop both, as Ctrl+C does.
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, stopped)
         self.step("Job worker", f"running (pid {worker.pid})")
         self.step("Web server", f"http://{host}:{port}/  (Ctrl+C to stop)")
         try:
@@ -54,12 +58,13 @@ class Command(BaseCommand):
 
             from lindung.wsgi import application
 
-            serve(application, host=host, port=port, threads=threads, ident="lindung")
+            serve(application, host=host, port=port, threads=threads, ident="lindung")  # returns on Ctrl+C
         except KeyboardInterrupt:
-            self.step("Stopped", "web server and job worker")
+            pass
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
+        self.step("Stopped", "web server and job worker")
 
     def step(self, name: str, text: str):
         self.stdout.write(f"{name:>14}  {text}")
@@ -78,3 +83,7 @@ class Command(BaseCommand):
         with os.fdopen(fd, "w") as f:
             f.write(password + "\n")
         self.step("Admin", f"user 'admin', password {password} (also in {path})")
+
+
+def stopped(signum, frame):
+    raise KeyboardInterrupt
