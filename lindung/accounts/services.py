@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lindung.accounts import audit
@@ -24,6 +25,16 @@ def create_user(username: str, *, role: str, villages=(), password: str | None =
                 full_name: str = ""):
     """A user in one role. A village operator must serve at least one village (code or name)."""
     User = get_user_model()
+    username = username.strip()
+    if not username:
+        raise UserError("nama pengguna wajib diisi / a username is required")
+    try:
+        User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+    except ValidationError:
+        raise UserError(
+            f"nama pengguna hanya boleh berisi huruf, angka, dan @ . + - _ tanpa spasi, paling panjang 150 / "
+            f"a username may hold only letters, digits and @ . + - _, no spaces, at most 150: {username!r}"
+        ) from None
     if role not in Role.values:
         raise UserError(f"peran tidak dikenal / unknown role {role!r}: choose one of {', '.join(Role.values)}")
     if User.objects.filter(username=username).exists():

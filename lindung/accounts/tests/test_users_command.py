@@ -42,11 +42,15 @@ def test_a_password_from_stdin_must_follow_the_rules(monkeypatch):
     (["add", "x", "--role", "village_operator"], "village"),
     (["add", "x", "--role", "village_operator", "--village", "Kampung Entah"], "village not found"),
     (["add", "x", "--role", "village_operator", "--village", "31.71.01.1001"], "village not found"),
+    (["add", "", "--role", "officer"], "a username is required"),
+    (["add", "  ", "--role", "officer"], "a username is required"),
+    (["add", "siti aminah", "--role", "officer"], "no spaces"),
+    (["add", "x" * 151, "--role", "officer"], "at most 150"),
 ])
 def test_bad_input_is_refused_clearly(args, message):
     with pytest.raises(CommandError, match=message):
         users(*args)
-    assert not get_user_model().objects.filter(username="x").exists()
+    assert not get_user_model().objects.exists()
 
 
 def test_unlock_and_set_password(make_user):
