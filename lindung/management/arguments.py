@@ -13,6 +13,15 @@ def month_argument(text: str) -> str:
     return text
 
 
+def month_range_arguments(first: str, last: str) -> tuple[str, str]:
+    """Two months written YYYY-MM, the first not after the last."""
+    first, last = month_argument(first), month_argument(last)
+    if month_start(first) > month_start(last):
+        raise CommandError(f"Bulan awal ({first}) sesudah bulan akhir ({last}) / the first month ({first}) is after "
+                           f"the last ({last})")
+    return first, last
+
+
 def payer_argument(text: str):
     """A payer by id, exact name or kind (when only one payer has that kind)."""
     from lindung.programmes.models import Payer

@@ -8,7 +8,7 @@ from io import StringIO
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from lindung.claims import services
@@ -244,6 +244,8 @@ def test_totals_by_programme_month_and_kecamatan(two_claims, history):
     out = StringIO()
     call_command("claims", "totals", "--from", "2025-08", "--until", "2025-08", "--json", stdout=out)
     assert json.loads(out.getvalue())["rows"] == claims_totals("2025-08", "2025-08")
+    with pytest.raises(CommandError, match="the first month .2025-08. is after the last .2025-07."):
+        call_command("claims", "totals", "--from", "2025-08", "--until", "2025-07", stdout=StringIO())
 
 
 # How a status file writes amounts and dates ---------------------------------------------------------------

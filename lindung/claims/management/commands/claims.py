@@ -145,9 +145,9 @@ class Command(BaseCommand):
 
     def do_totals(self, first, last, json, **options):
         from lindung.claims.services import claims_totals
-        from lindung.management.arguments import month_argument
+        from lindung.management.arguments import month_range_arguments
 
-        rows = claims_totals(month_argument(first), month_argument(last))
+        rows = claims_totals(*month_range_arguments(first, last))
         if not json:
             for r in rows:
                 self.stdout.write(f"{r['month']}  {r['programme']:<4} {r['kecamatan']}  {r['claims']:>6}  {rp(r['paid']):>18}")
