@@ -28,6 +28,8 @@ Decisions (each also said where it is made):
 - Phone: Indonesian mobile numbers: 08..., +62 8..., 62 8..., 0062 8..., and 8... (a number cell that
   lost its 0); 10 to 13 digits once written as 08...; spaces, dots, dashes and brackets ignored.
 - Welfare decile 1..10 ("3" or "3.0"); KK: the NIK's cleaning rules, then exactly 16 digits.
+- Free text longer than the registry keeps (TEXT_LIMITS: name, birth place, address, occupation) is
+  text.too_long, never cut short: a name cut at 200 characters is no longer the person's name.
 - duplicate.in_file: the first row with a NIK stands; later rows with it are errors pointing at it.
 - duplicate.possible (review): a different NIK (or none readable) but the same birth date AND village,
   and alike names: equal person_names keys, or a rapidfuzz ratio >= NAME_SIMILARITY (88) of the keys
@@ -72,10 +74,14 @@ INCOME_INVALID = "income.invalid"
 PHONE_INVALID = "phone.invalid"
 DECILE_INVALID = "decile.invalid"
 KK_INVALID = "kk.invalid"
+TEXT_TOO_LONG = "text.too_long"
 DUPLICATE_IN_FILE = "duplicate.in_file"
 DUPLICATE_POSSIBLE = "duplicate.possible"
 
 ERROR, REVIEW = "error", "review"
+
+# The longest text each column may hold, in characters: the registry's own columns (a test holds them equal).
+TEXT_LIMITS = {"full_name": 200, "birth_place": 100, "address": 255, "occupation": 100}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     **nik_rules.MESSAGES,
@@ -145,6 +151,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nomor KK harus tepat 16 digit. Format kolom sebagai Teks dan ketik ulang dari Kartu Keluarga.",
         "The family card number (KK) must have exactly 16 digits. Format the column as Text and type it "
         "again from the family card.",
+    ),
+    TEXT_TOO_LONG: (
+        "Isian ini terlalu panjang untuk disimpan. Persingkat: nama paling banyak {full_name} karakter, tempat lahir "
+        "{birth_place}, alamat {address}, pekerjaan {occupation}.".format(**TEXT_LIMITS),
+        "This entry is too long to be kept. Shorten it: a name may have at most {full_name} characters, a birth "
+        "place {birth_place}, an address {address}, an occupation {occupation}.".format(**TEXT_LIMITS),
     ),
     DUPLICATE_IN_FILE: (
         "NIK ini sudah ada di baris sebelumnya dalam berkas ini. Hanya baris pertama yang diproses.",
@@ -868,6 +880,7 @@ def _rules(context: Context) -> list[tuple[str, str | pl.Expr, pl.Expr]]:
         (PHONE_INVALID, "phone", given("phone") & pl.col("phone").is_null()),
         (DECILE_INVALID, "welfare_decile", given("welfare_decile") & pl.col("welfare_decile").is_null()),
         (KK_INVALID, "kk", pl.col("_kk_error").is_not_null() & (pl.col("_kk_error") != nik_rules.EMPTY)),
+        *((TEXT_TOO_LONG, column, pl.col(column).str.len_chars() > limit) for column, limit in TEXT_LIMITS.items()),
         (DUPLICATE_IN_FILE, "nik", pl.col("duplicate_of_row").is_not_null()),
         (DUPLICATE_POSSIBLE, "",
          (pl.col("possible_duplicate_rows").list.len() > 0) | (pl.col("possible_duplicate_people").list.len() > 0)),

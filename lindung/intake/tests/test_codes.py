@@ -37,6 +37,7 @@ CASES = {
     "phone.invalid": {"phone": "12345"},
     "decile.invalid": {"decile": "11"},
     "kk.invalid": {"kk": "12345"},
+    "text.too_long": {"name": "Asep " * 41},
     "duplicate.in_file": {"nik": "3216040506900001"},
     "duplicate.possible": {"name": "Asep Saefudin"},
 }
@@ -93,3 +94,25 @@ def test_a_file_saved_by_libreoffice_is_read_and_checked():
     report = run_intake(path, source="test", dry_run=True)
     assert report.rows > 0
     assert report.rows == report.accepted + report.unchanged + report.review + report.rejected
+
+
+def test_text_limits_are_the_registrys_own():
+    from lindung.intake.validate import TEXT_LIMITS
+    from lindung.registry.models import Person
+
+    assert TEXT_LIMITS == {name: Person._meta.get_field(name).max_length for name in TEXT_LIMITS}
+
+
+def test_text_longer_than_the_registry_keeps_is_refused_not_cut(tmp_path):
+    """On PostgreSQL such a row would otherwise fail the whole import; on SQLite it would be stored too long."""
+    path = tmp_path / "panjang.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER, "Alamat"])
+    sheet.append([*BASE.values(), "Kp. Babakan RT 01/02"])
+    sheet.append([*dict(BASE, nik="3216040506900002", name="Budi Santoso", place="B" * 101).values(), "Jl. " + "x" * 252])
+    workbook.save(path)
+    report = run_intake(path, source="test")
+    assert {(i["row"], i["column"], i["code"]) for i in report.issues} == {
+        (3, "birth_place", "text.too_long"), (3, "address", "text.too_long")}
+    assert (report.accepted, report.rejected) == (1, 1)
