@@ -48,6 +48,12 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    @property
+    def outcome_batch(self) -> "ImportBatch":
+        """The batch that holds this file's row outcomes: a repeat changed nothing, its file's rows are the
+        earlier import's."""
+        return self.repeat_of or self
+
 
 class ImportRow(models.Model):
     """The outcome of one spreadsheet row. Rows held for review keep their values (encrypted) for the decision.

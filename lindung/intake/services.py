@@ -286,7 +286,7 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
     batch = batch or ImportBatch(filename=filename, source=source, uploaded_by=user, sha256=sha)
     batch.sha256, batch.header_row = sha, table.header_row
     if (earlier := imported_before(batch)) is not None:
-        return repeated(batch, earlier, report, progress)
+        return repeated(batch, earlier, progress)
     batch.stored_as = str(keep_original(path, sha, filename))
     progress(0.65, "writing")
     try:
@@ -302,7 +302,7 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
             bulk.hold_table(Person)
             outcomes, report = decided()
             if (earlier := imported_before(batch)) is not None:
-                return repeated(batch, earlier, report, progress)
+                return repeated(batch, earlier, progress)
             write_batch(batch, outcomes, report, source=source, user=user)
     finish(batch)
     report.batch = batch.pk
@@ -311,12 +311,16 @@ def run_intake(path: Path, *, source: str, user=None, dry_run: bool = False, fil
 
 
 def imported_before(batch: ImportBatch) -> ImportBatch | None:
-    """An import of the same file (by its SHA-256) that has finished."""
-    return ImportBatch.objects.filter(sha256=batch.sha256, state=ImportBatch.State.DONE).exclude(pk=batch.pk).first()
+    """The import of the same file (by its SHA-256) that has finished, not one of its repeats."""
+    return (ImportBatch.objects.filter(sha256=batch.sha256, state=ImportBatch.State.DONE, repeat_of__isnull=True)
+            .exclude(pk=batch.pk).first())
 
 
-def repeated(batch: ImportBatch, earlier: ImportBatch, report: Report, progress: Progress) -> Report:
-    """The batch of a file imported before: recorded as such, nothing else written."""
+def repeated(batch: ImportBatch, earlier: ImportBatch, progress: Progress) -> Report:
+    """The batch of a file imported before: recorded as such, nothing else written. Its report is what the
+    earlier import did with the file's rows (checked again now, by someone else, they could read otherwise:
+    rows another operator could not import would look accepted, though nothing is)."""
+    report = stored_report(earlier, batch.filename)
     batch.repeat_of = earlier
     report.repeat_of = earlier.pk
     record_counts(batch, report)
@@ -335,6 +339,16 @@ def write_batch(batch: ImportBatch, outcomes: pl.DataFrame, report: Report, *, s
     audit.record(AuditEvent.Action.CREATE, target=batch, user=user,
                  summary=f"intake {batch.filename}: {report.rows} rows, {report.accepted} accepted, "
                          f"{report.unchanged} unchanged, {report.review} review, {report.rejected} rejected")
+
+
+def stored_report(batch: ImportBatch, filename: str) -> Report:
+    """The report of a finished import, from what it stored: counts, and each row's outcome and reasons."""
+    outcomes = outcome_frame(batch)
+    issues = outcomes.select(pl.col("_row"), pl.col("reasons").str.json_decode(REASON).alias("reason")).explode(
+        "reason").filter(pl.col("reason").is_not_null()).select("_row", pl.col("reason").struct.unnest())
+    report = report_of(filename, issues.with_columns(pl.col("column").fill_null("")), outcomes)
+    record_counts(report, batch)
+    return report
 
 
 def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Report:
@@ -379,9 +393,9 @@ def language() -> str:
     return "en" if (get_language() or "id").startswith("en") else "id"
 
 
-def record_counts(batch: ImportBatch, report: Report) -> None:
+def record_counts(to: ImportBatch | Report, source: ImportBatch | Report) -> None:
     for name in ("rows", "accepted", "unchanged", "review", "rejected"):
-        setattr(batch, name, getattr(report, name))
+        setattr(to, name, getattr(source, name))
 
 
 def finish(batch: ImportBatch) -> None:
@@ -474,6 +488,7 @@ def outcome_frame(batch: ImportBatch) -> pl.DataFrame:
     """Every row's outcome (columns "_row", "status", "reasons" as stored): its ImportRow, or for a row that
     registered a new person, that person's intake_row."""
     schema = {"_row": pl.Int64, "status": pl.String, "reasons": pl.String}
+    batch = batch.outcome_batch
     recorded = bulk.read_frame(batch.outcomes.values_list("row", "status", "reasons"), schema)
     registered = bulk.read_frame(Person.objects.filter(intake_batch=batch).values_list("intake_row"), {"_row": pl.Int64})
     registered = registered.filter(~pl.col("_row").is_in(recorded.get_column("_row").implode()))

@@ -47,7 +47,7 @@ def upload(request):
 @permission_required("registry.add_person", raise_exception=True)
 def batch_detail(request, pk):
     batch = get_object_or_404(batches_of(request.user), pk=pk)
-    outcomes = batch.outcomes.exclude(status="accepted").exclude(status="unchanged")
+    outcomes = batch.outcome_batch.outcomes.exclude(status="accepted").exclude(status="unchanged")
     page = Paginator(outcomes, 50).get_page(request.GET.get("page"))
     return render(request, "intake/batch.html", {
         "batch": batch, "page": page, "query": "",

@@ -129,8 +129,39 @@ def test_the_same_file_twice_changes_nothing_and_says_so(tmp_path):
     again = run_intake(path, source="x")
     assert again.repeat_of == first.batch
     assert Person.objects.count() == people
-    assert again.accepted == 0 and again.unchanged == 2
     assert ImportRow.objects.filter(batch_id=again.batch).count() == 0
+    # Its report is what the first import did with the rows, whoever sends the file again.
+    assert (again.rows, again.accepted, again.review, again.rejected) == (5, 2, 1, 2)
+    assert again.outcomes == first.outcomes and outcomes(again) == EXPECTED
+    assert {(i["row"], i["code"]) for i in again.issues} == {(i["row"], i["code"]) for i in first.issues}
+    third = run_intake(path, source="x")
+    assert third.repeat_of == first.batch and outcomes(third) == EXPECTED
+
+
+def test_a_file_imported_by_a_village_operator_and_sent_again_by_an_officer_shows_what_happened(
+        officer_client, tmp_path, settings, make_user):
+    """The operator's rows outside their villages were refused; the officer's upload of the same file changes
+    nothing, and the page and the annotated file say so, row by row, instead of showing those rows accepted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    rows = [list(r) for r in ROWS]
+    rows[0][5], rows[0][6] = "Telaga Asih", "Cikarang Barat"   # Asep lives outside the operator's village
+    path = write_xlsx(tmp_path / "daftar.xlsx", rows)
+    operator = make_user("operator", "village_operator", villages=["32.16.04.2001"])
+    first = run_intake(path, source="desa", user=operator)
+    assert outcomes(first)[4] == "rejected" and find_by_nik("3216040506900001") is None
+    with open(path, "rb") as f:
+        response = officer_client.post(reverse("intake:upload"), {"file": f, "source": "dinas"})
+    again = ImportBatch.objects.exclude(pk=first.batch).get()
+    assert again.repeat_of_id == first.batch
+    assert (again.accepted, again.rejected) == (first.accepted, first.rejected)
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "sudah diimpor" in page and "village.outside_scope" not in page and "Desa ini bukan desa" in page
+    download = officer_client.get(reverse("intake:annotated", args=[again.pk]))
+    annotated = tmp_path / "back.xlsx"
+    annotated.write_bytes(b"".join(download.streaming_content))
+    statuses = dict(read_table(annotated).frame.select("_row", "Status").iter_rows())
+    assert {row: status for row, status in statuses.items() if status} == outcomes(first)
+    assert find_by_nik("3216040506900001") is None
 
 
 def test_a_changed_file_updates_what_changed_and_reviews_identity_changes(tmp_path):
