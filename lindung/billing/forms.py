@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from lindung.months import month_of, month_start
+from lindung.money import parse_rupiah
+from lindung.months import add_months, month_of, month_start
 from lindung.programmes.models import Payer, PayerKind, Programme
 from lindung.regions.models import Level, Region
 from lindung.regions.services import districts_of, villages_of
@@ -67,17 +68,12 @@ class AreaField(forms.ChoiceField):
         return Region.objects.get(code=code) if code else None
 
 
-def parse_rupiah(text: str) -> int:
-    """'Rp 1.000.000', '1,000,000', '1 000 000' -> 1000000; ValueError otherwise."""
-    digits = text.strip().removeprefix("Rp").removeprefix("rp").strip()
-    digits = digits.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
-    if not digits.isdigit():
-        raise ValueError(text)
-    return int(digits)
-
-
 class RunBillingForm(forms.Form):
     month = MonthField(label=_("Month"))
+
+
+# Contributions may be paid ahead, but not by more than a year: an earlier date is a typing error (01-01-1900).
+EARLIEST_PAYMENT_MONTHS_AHEAD = 12
 
 
 class PaymentForm(forms.Form):
@@ -115,6 +111,12 @@ class PaymentForm(forms.Form):
         paid_on = self.cleaned_data["paid_on"]
         if paid_on > timezone.localdate():
             raise forms.ValidationError(_("The payment date cannot be in the future."))
+        earliest = month_start(add_months(self.invoice.month, -EARLIEST_PAYMENT_MONTHS_AHEAD))
+        if paid_on < earliest:
+            raise forms.ValidationError(
+                _("A payment for %(month)s cannot have been made before %(earliest)s.")
+                % {"month": self.invoice.month, "earliest": earliest.strftime("%d-%m-%Y")}
+            )
         return paid_on
 
 

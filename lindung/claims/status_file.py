@@ -16,6 +16,7 @@ from lindung.claims.models import ClaimStatus, Incident, StatusImport
 from lindung.claims.services import ClaimError, change_status
 from lindung.intake.headers import HEADER_SEARCH_ROWS
 from lindung.intake.reader import UnreadableFile, cell_text, csv_records, decode, detect_format, head_encoding
+from lindung.money import parse_rupiah
 from lindung.personal_data import blind_index
 from lindung.registry.models import Person
 
@@ -94,13 +95,10 @@ def read_rows(path: Path) -> list[dict]:
 def _amount(text: str | None) -> int | None:
     if text is None:
         return None
-    cleaned = re.sub(r"^rp\.?\s*", "", text.strip().lower())
-    if re.fullmatch(r"\d+\.0", cleaned):  # a number cell as the spreadsheet reader writes it
-        cleaned = cleaned[:-2]
-    cleaned = re.sub(r"[.,\s]", "", cleaned)
-    if not cleaned.isdigit():
-        raise ClaimError(f"Jumlah bukan angka Rupiah: {text!r} / the amount is not a Rupiah number: {text!r}")
-    return int(cleaned)
+    try:
+        return parse_rupiah(text)
+    except ValueError:
+        raise ClaimError(f"Jumlah bukan angka Rupiah: {text!r} / the amount is not a Rupiah number: {text!r}") from None
 
 
 def _date(text: str | None, today: date) -> date:

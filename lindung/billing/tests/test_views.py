@@ -222,6 +222,9 @@ def test_a_payment_for_one_kecamatan_pays_only_its_members(client, login, billed
     ({"amount": "satu juta"}, "rupiah"),
     ({"amount": "0"}, "lebih dari 0"),
     ({"paid_on": "2999-01-01"}, "masa depan"),
+    ({"paid_on": "1900-01-01"}, "tidak mungkin dibayar sebelum"),
+    ({"amount": "16.800,50"}, "rupiah"),   # part of a rupiah: refused, never read as Rp 1.680.050
+    ({"amount": "9" * 30}, "rupiah"),
 ])
 def test_a_wrong_payment_is_refused_beside_its_field(client, login, billed, fields, error):
     login("officer")

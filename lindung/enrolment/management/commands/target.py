@@ -3,23 +3,20 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.management.arguments import month_argument, payer_argument
+from lindung.money import parse_rupiah
 from lindung.enrolment.targeting import MAX_MONTHS, TargetingError, preview
 from lindung.enrolment.targeting import commit as commit_batch
 
 
 def rupiah_argument(text: str) -> int:
     """Whole Rupiah, written plainly or with separators: 15302044800, 15.302.044.800, Rp 15,302,044,800."""
-    cleaned = text.strip()
-    if cleaned.lower().startswith("rp"):
-        cleaned = cleaned[2:]
-    for separator in (" ", ".", ",", "_"):
-        cleaned = cleaned.replace(separator, "")
-    if not cleaned.isdigit():
+    try:
+        return parse_rupiah(text)
+    except ValueError:
         raise CommandError(
             f"Anggaran harus Rupiah bulat, 0 atau lebih: {text!r} / "
             f"the budget must be whole Rupiah, 0 or more: {text!r}"
-        )
-    return int(cleaned)
+        ) from None
 
 
 def months_argument(text: str) -> int:
