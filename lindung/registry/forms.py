@@ -53,12 +53,22 @@ class PersonForm(forms.ModelForm):
         return kk
 
     def clean_phone(self):
-        phone = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit() or ch == "+")
+        written = self.cleaned_data["phone"]
+        if any(not (ch.isdigit() or ch.isspace() or ch in "+-.()") for ch in written):
+            # Letters are not a number to be tidied away: "abc" would otherwise erase the phone on file.
+            raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits."))
+        phone = "".join(ch for ch in written if ch.isdigit() or ch == "+")
         if phone.startswith("+62"):
             phone = "0" + phone[3:]
         if phone and not (phone.startswith("08") and 10 <= len(phone) <= 13):
             raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits."))
         return phone or None
+
+    def clean_income(self):
+        income = self.cleaned_data["income"]
+        if income is not None and income < 0:
+            raise forms.ValidationError(_("The income cannot be negative."))
+        return income
 
     def clean_welfare_decile(self):
         decile = self.cleaned_data["welfare_decile"]

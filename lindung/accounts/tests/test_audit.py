@@ -68,7 +68,14 @@ def test_editing_on_screen_shows_errors_beside_fields_and_records_the_change(cli
     assert 'id="id_nik_error"' in page and "Excel" in page
     assert 'id="id_welfare_decile_error"' in page
     assert 'aria-describedby="id_nik_error"' in page
-    data.update(nik="3216040506900001", welfare_decile="3", occupation="Petani padi sawah")
+    # Letters for a phone, a negative income: refused beside their fields, the phone on file kept.
+    phone_before = asep.phone
+    data.update(nik="3216040506900001", welfare_decile="3", phone="abc", income="-5")
+    page = client.post(url, data).content.decode()
+    assert 'id="id_phone_error"' in page and 'id="id_income_error"' in page
+    asep.refresh_from_db()
+    assert asep.phone == phone_before
+    data.update(phone=phone_before or "", income="", occupation="Petani padi sawah")
     assert client.post(url, data).status_code == 302
     asep.refresh_from_db()
     assert (asep.welfare_decile, asep.occupation) == (3, "Petani padi sawah")
