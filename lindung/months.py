@@ -12,6 +12,20 @@ def month_start(month: str) -> date:
     return date(int(month[:4]), int(month[5:]), 1)
 
 
+# The months a person may ask about (a form, a command): the programmes, budgets and claims of these decades.
+# Outside them, the arithmetic of a report (the month after, a year ahead) would leave the calendar.
+FIRST_ENTERED_MONTH, LAST_ENTERED_MONTH = "1990-01", "2099-12"
+
+
+def entered_month(text: str) -> str:
+    """A month someone typed: YYYY-MM from FIRST_ENTERED_MONTH to LAST_ENTERED_MONTH. ValueError otherwise."""
+    month = text.strip() if isinstance(text, str) else text
+    month_start(month)
+    if not FIRST_ENTERED_MONTH <= month <= LAST_ENTERED_MONTH:
+        raise ValueError(f"{month} is not between {FIRST_ENTERED_MONTH} and {LAST_ENTERED_MONTH}")
+    return month
+
+
 def add_months(month: str, n: int) -> str:
     first = month_start(month)
     index = first.year * 12 + first.month - 1 + n

@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lindung.money import parse_rupiah
-from lindung.months import add_months, month_of, month_start
+from lindung.months import FIRST_ENTERED_MONTH, LAST_ENTERED_MONTH, add_months, entered_month, month_of, month_start
 from lindung.programmes.models import Payer, PayerKind, Programme
 from lindung.regions.models import Level, Region
 from lindung.regions.services import districts_of, villages_of
@@ -42,6 +42,12 @@ class MonthField(forms.CharField):
                 month_start(value)
             except ValueError:
                 raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-01."), code="month") from None
+            try:
+                entered_month(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("The month must be between %(first)s and %(last)s.")
+                    % {"first": FIRST_ENTERED_MONTH, "last": LAST_ENTERED_MONTH}, code="month_range") from None
         return value
 
 

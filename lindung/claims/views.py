@@ -263,9 +263,9 @@ def totals(request):
     try:
         first = first_field.clean(request.GET.get("from") or f"{today.year}-01")
         last = last_field.clean(request.GET.get("until") or month_of(today))
-    except ValidationError:
+    except ValidationError as e:
         first, last = f"{today.year}-01", month_of(today)
-        messages.error(request, _("Months are written YYYY-MM."))
+        messages.error(request, " ".join(e.messages))
     summary = claims_summary(first, last)
     rows = summary["rows"]
     names = dict(Region.objects.filter(code__in={r["kecamatan"] for r in rows}).values_list("code", "name"))

@@ -1,16 +1,22 @@
 """Command-line arguments the `lindung` commands share, refused with a message in Indonesian and English."""
 from django.core.management.base import CommandError
 
-from lindung.months import month_start
+from lindung.months import FIRST_ENTERED_MONTH, LAST_ENTERED_MONTH, entered_month, month_start
 
 
 def month_argument(text: str) -> str:
-    """A month written YYYY-MM."""
+    """A month written YYYY-MM, from FIRST_ENTERED_MONTH to LAST_ENTERED_MONTH."""
     try:
         month_start(text)
     except ValueError:
         raise CommandError(f"Bulan harus ditulis YYYY-MM: {text!r} / the month must be written YYYY-MM: {text!r}") from None
-    return text
+    try:
+        return entered_month(text)
+    except ValueError:
+        raise CommandError(
+            f"Bulan harus antara {FIRST_ENTERED_MONTH} dan {LAST_ENTERED_MONTH}: {text!r} / "
+            f"the month must be between {FIRST_ENTERED_MONTH} and {LAST_ENTERED_MONTH}: {text!r}"
+        ) from None
 
 
 def month_range_arguments(first: str, last: str) -> tuple[str, str]:

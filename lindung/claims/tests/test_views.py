@@ -205,6 +205,9 @@ def test_the_stalled_list_and_the_totals(client, login, claim):
     totals = text(client.get(reverse("claims:totals"), {"from": "2025-07", "until": "2025-07"}))
     assert "1 klaim dibayar, seluruhnya Rp 42.000.000." in totals
     assert "Juli 2025 JKM Tambelang 1 Rp 42.000.000" in totals
+    # A month out of range is refused as a badly written one is, not a server error.
+    response = client.get(reverse("claims:totals"), {"until": "9999-12"})
+    assert response.status_code == 200 and "Bulan harus antara 1990-01 dan 2099-12." in text(response)
 
 
 def test_an_officer_checks_the_coverage_again(client, login, asep, history):

@@ -254,6 +254,8 @@ def test_someone_enrolled_since_the_preview_means_a_new_preview(client, login, p
     ("budget", "0", "paling sedikit"),
     ("months", "61", "60"),
     ("start_month", "2027-13", "YYYY-MM"),
+    ("start_month", "9999-12", "antara 1990-01 dan 2099-12"),   # a server error before: a year on leaves the calendar
+    ("budget", "9" * 27, "rupiah"),                               # a server error before: too large for the database
     ("start_month", "2001-01", "kebijakan"),  # no eligibility policy in force then: the service says so
     ("programmes", [], "tidak boleh kosong"),
 ])
