@@ -13,3 +13,5 @@ urlpatterns = [
     path("reports/", include("lindung.reports.urls")),
     path("api/", api.urls),
 ]
+
+handler403 = "lindung.accounts.views.permission_denied"

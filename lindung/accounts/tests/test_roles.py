@@ -40,6 +40,12 @@ def test_each_role_reaches_exactly_its_pages(client, login, two_villages, role):
         client.get(reverse("registry:person-edit", args=[asep.pk])).status_code,
     )
     assert got == ALLOWED[role]
+    # Every refusal is in the audit log, with who and what.
+    refused = [status for status in got if status == 403]
+    denied = AuditEvent.objects.filter(action="denied", username=f"user_{role}")
+    assert denied.count() == len(refused)
+    if refused:
+        assert "not allowed for the user's role" in denied.first().summary
 
 
 @pytest.mark.parametrize("role, menu", [
@@ -96,8 +102,9 @@ def test_another_villages_person_is_refused_by_api_and_audited(client, login, tw
 
 def test_api_needs_a_login_and_the_right_role(client, login, two_villages):
     assert client.get("/api/people").status_code == 401
-    login("leader")
+    leader = login("leader")
     assert client.get("/api/people").status_code == 403
+    assert AuditEvent.objects.filter(action="denied", user=leader, summary__startswith="GET /api/people").count() == 1
 
 
 def test_a_village_operator_cannot_move_a_person_out_of_their_villages(client, login, two_villages):
