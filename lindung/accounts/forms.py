@@ -12,6 +12,8 @@ from lindung.accounts.models import AuditEvent
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Django's Indonesian text names the field twice ("nama pengguna nama pengguna").
+        "invalid_login": _("The username or password is wrong. Capital and small letters count as different."),
         "locked": _("Too many failed logins: this account is locked until %(until)s. Try again later or ask an administrator."),
     }
 

@@ -17,7 +17,8 @@ def log_in(client, username, password=PASSWORD):
 
 def test_logins_and_failures_are_audited_with_their_origin(client, make_user):
     user = make_user("petugas")
-    log_in(client, "petugas", "salah-sekali")
+    page = log_in(client, "petugas", "salah-sekali").content.decode()
+    assert "Nama pengguna atau kata sandi salah." in page and "nama pengguna nama pengguna" not in page
     log_in(client, "tidak-ada", "salah-sekali")
     assert log_in(client, "petugas").status_code == 302
     events = list(AuditEvent.objects.order_by("id").values_list("action", "username", "ip"))
@@ -48,7 +49,8 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
 def test_a_success_resets_the_failure_count(client, make_user, settings):
     settings.LINDUNG_LOGIN_MAX_FAILURES = 3
     user = make_user("petugas")
-    log_in(client, "petugas", "salah-sekali")
+    page = log_in(client, "petugas", "salah-sekali").content.decode()
+    assert "Nama pengguna atau kata sandi salah." in page and "nama pengguna nama pengguna" not in page
     log_in(client, "petugas", "salah-sekali")
     assert log_in(client, "petugas").status_code == 302
     user.refresh_from_db()
