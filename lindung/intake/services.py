@@ -11,6 +11,7 @@ import polars as pl
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lindung import bulk
 from lindung.accounts import audit
@@ -469,18 +470,28 @@ def _plain(value):
 
 
 def annotated_file(batch: ImportBatch) -> Path | None:
-    """The batch's original file with its rows' outcomes and reasons added, written once and kept."""
+    """The batch's original file with each row's outcome and reasons added, in the active language: the status
+    as a word ("ditolak"), the reasons under the file's own column headers, and an officer's decision on a row
+    held for review. Written once per language and state of the review, and kept."""
     from lindung.intake.writer import write_annotated
 
     source = Path(batch.stored_as)
     if not source.exists():
         return None
-    out = var_dir() / "intake" / f"batch-{batch.pk}-status{source.suffix}"
+    decisions = bulk.read_frame(batch.outcome_batch.outcomes.exclude(decision="").values_list("row", "decision"),
+                                {"_row": pl.Int64, "decision": pl.String})
+    out = var_dir() / "intake" / f"batch-{batch.pk}-status-{language()}-{decisions.height}{source.suffix}"
     if out.exists():
         return out
     table = read_table(source, filename=batch.filename)
-    outcomes = outcome_frame(batch)
-    texts = outcomes.with_columns(reasons_text(pl.col("reasons")).alias("reasons"))
+    decided = decisions.with_columns(pl.format("{}: {}", pl.lit(gettext("Officer's decision")), pl.col("decision").replace_strict(
+        {d.value: str(d.label) for d in ImportRow.Decision}, default=pl.col("decision"))).alias("decision"))
+    texts = outcome_frame(batch).join(decided, on="_row", how="left").select(
+        "_row",
+        pl.col("status").replace_strict({o.value: str(o.label) for o in Outcome}, default=pl.col("status")),
+        pl.concat_str(reasons_text(pl.col("reasons"), table.headers), pl.col("decision"), separator="; ", ignore_nulls=True)
+        .alias("reasons"),
+    )
     return write_annotated(table, source, texts, out)
 
 
@@ -499,9 +510,12 @@ def outcome_frame(batch: ImportBatch) -> pl.DataFrame:
 REASON = pl.List(pl.Struct({"column": pl.String, "code": pl.String}))
 
 
-def reasons_text(reasons_json: pl.Expr) -> pl.Expr:
-    """A row's reasons (JSON as stored) as one readable text, "column: message; …" — reason_text() per column."""
+def reasons_text(reasons_json: pl.Expr, headers: dict[str, str] | None = None) -> pl.Expr:
+    """A row's reasons (JSON as stored) as one readable text, "column: message; …" — reason_text() per column;
+    with `headers` (canonical name -> the file's header), columns are named as the file names them."""
     column = pl.element().struct.field("column").fill_null("")
+    if headers:
+        column = column.replace_strict(headers, default=column)
     message = pl.element().struct.field("code").replace_strict(messages(), default=pl.element().struct.field("code"))
     return reasons_json.str.json_decode(REASON).list.eval(
         pl.when(column != "").then(pl.format("{}: {}", column, message)).otherwise(message)

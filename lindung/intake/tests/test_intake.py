@@ -54,6 +54,14 @@ def write_xlsx(path: Path, rows=ROWS) -> Path:
     return path
 
 
+# The annotated file's Status column, in Indonesian (the default language).
+STATUS_WORDS = {"accepted": "diterima", "unchanged": "tidak berubah", "review": "perlu diperiksa", "rejected": "ditolak"}
+
+
+def in_words(statuses: dict) -> dict:
+    return {row: STATUS_WORDS[status] for row, status in statuses.items()}
+
+
 def outcomes(report) -> dict:
     return {o["row"]: o["status"] for o in report.outcomes}
 
@@ -160,7 +168,7 @@ def test_a_file_imported_by_a_village_operator_and_sent_again_by_an_officer_show
     annotated = tmp_path / "back.xlsx"
     annotated.write_bytes(b"".join(download.streaming_content))
     statuses = dict(read_table(annotated).frame.select("_row", "Status").iter_rows())
-    assert {row: status for row, status in statuses.items() if status} == outcomes(first)
+    assert {row: status for row, status in statuses.items() if status} == in_words(outcomes(first))
     assert find_by_nik("3216040506900001") is None
 
 
@@ -275,7 +283,10 @@ def test_upload_on_screen_runs_as_a_job_and_gives_the_file_back_annotated(office
     table = read_table(annotated)
     assert table.header_row == 3
     statuses = dict(table.frame.select("_row", "Status").iter_rows())
-    assert {row: status for row, status in statuses.items() if status} == EXPECTED
+    assert {row: status for row, status in statuses.items() if status} == in_words(EXPECTED)
+    # Reasons name the columns as the file does ("Tgl Lahir", not birth_date).
+    reasons = dict(table.frame.select("_row", "Keterangan").iter_rows())
+    assert reasons[5].startswith("NIK: ") and "birth_date" not in "".join(r or "" for r in reasons.values())
     assert AuditEvent.objects.filter(action="export_personal_data", target_id=str(batch.pk)).exists()
     asep = officer_client.get(reverse("registry:person-detail", args=[find_by_nik("3216040506900001").pk]))
     source = asep.content.decode().split('id="source">')[1].split("</dd>")[0]
@@ -310,6 +321,14 @@ def test_the_review_queue_resolves_held_rows(officer_client, tmp_path, make_user
     assert find_by_nik("3216044506900003") == held.person
     assert AuditEvent.objects.filter(action="update", target_type="intake.importrow", target_id=str(held.pk)).exists()
     assert list(review.pending()) == []
+    # The import's page and its annotated file show the decision.
+    page = officer_client.get(reverse("intake:batch", args=[report.batch])).content.decode()
+    assert "orang berbeda: daftarkan sebagai baru" in page
+    download = officer_client.get(reverse("intake:annotated", args=[report.batch]))
+    annotated = tmp_path / "back.csv"
+    annotated.write_bytes(b"".join(download.streaming_content))
+    reasons = dict(read_table(annotated).frame.select("_row", "Keterangan").iter_rows())
+    assert reasons[7].endswith("Keputusan petugas: orang berbeda: daftarkan sebagai baru")
 
 
 def test_a_village_operator_cannot_review(client, make_user):

@@ -199,6 +199,10 @@ CASES = [
     ({"kk": "3.21604E+15"}, "kk.invalid", "kk"),
     ({"kk": "321604010110007"}, "kk.invalid", "kk"),
     ({"kk": "KK-3216040101100007"}, "kk.invalid", "kk"),
+    ({"full_name": "Asep " * 40 + "S"}, "text.too_long", "full_name"),           # 201 characters
+    ({"birth_place": "B" * 101}, "text.too_long", "birth_place"),
+    ({"address": "Kp. " + "x" * 252}, "text.too_long", "address"),
+    ({"occupation": "Petani padi " + "x" * 89}, "text.too_long", "occupation"),
 ]
 
 
