@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.claims import checklist
 from lindung.claims.benefits import LEVELS
 from lindung.claims.models import ClaimStatus, Incident, IncidentKind
+from lindung.forms import phone_digits
 
 LEVEL_CHOICES = [
     ("", _("— no child at school —")),
@@ -62,9 +63,13 @@ class IncidentForm(forms.ModelForm):
         return day
 
     def clean_contact_phone(self):
-        phone = "".join(c for c in self.cleaned_data.get("contact_phone") or "" if c.isdigit() or c == "+")
+        refused = forms.ValidationError(_("A phone number has 8 to 15 digits."))
+        try:
+            phone = phone_digits(self.cleaned_data.get("contact_phone") or "")
+        except ValueError:
+            raise refused from None
         if phone and not 8 <= len(phone.lstrip("+")) <= 15:
-            raise forms.ValidationError(_("A phone number has 8 to 15 digits."))
+            raise refused
         return phone or None
 
     def clean(self):

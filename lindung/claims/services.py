@@ -96,6 +96,14 @@ def report_incident(person, *, kind: str, occurred_on: date, place: str, contact
         if earlier is not None:
             raise ClaimError(f"Kematian orang ini sudah dilaporkan sebagai {earlier.number} / "
                              f"this person's death was already reported as {earlier.number}")
+    else:
+        # The same accident sent twice (a second click, a second officer) would be claimed twice.
+        earlier = Incident.objects.filter(person=person, kind=kind, occurred_on=occurred_on) \
+            .exclude(status=ClaimStatus.REJECTED).first()
+        if earlier is not None:
+            raise ClaimError(f"Kecelakaan kerja orang ini pada {occurred_on:%d-%m-%Y} sudah dilaporkan sebagai "
+                             f"{earlier.number} / this person's work accident on {occurred_on} was already "
+                             f"reported as {earlier.number}")
     protection = check_protection(person, kind, occurred_on)
     result = expected_benefit(person, kind, occurred_on, protection, children=children,
                               incapacity_months=incapacity_months, disability_percent=disability_percent)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lindung.forms import phone_digits
 from lindung.regions.services import known_district_codes, villages_of
 from lindung.registry.models import Person, Segment
 from lindung.registry.nik import check_nik, clean_nik
@@ -53,11 +54,10 @@ class PersonForm(forms.ModelForm):
         return kk
 
     def clean_phone(self):
-        written = self.cleaned_data["phone"]
-        if any(not (ch.isdigit() or ch.isspace() or ch in "+-.()") for ch in written):
-            # Letters are not a number to be tidied away: "abc" would otherwise erase the phone on file.
-            raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits."))
-        phone = "".join(ch for ch in written if ch.isdigit() or ch == "+")
+        try:
+            phone = phone_digits(self.cleaned_data["phone"])
+        except ValueError:
+            raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits.")) from None
         if phone.startswith("+62"):
             phone = "0" + phone[3:]
         if phone and not (phone.startswith("08") and 10 <= len(phone) <= 13):

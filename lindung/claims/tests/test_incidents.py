@@ -1,6 +1,6 @@
 """Incidents through the claim flow (report_incident): the coverage check on the incident date against the
 protection ledger and the benefit the rules promise (docs/DOMAIN.md, "Benefits"; claims/data/benefits.csv)."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -207,6 +207,15 @@ def test_a_death_is_reported_once(asep, history):
     with pytest.raises(ClaimError, match=f"already reported as {first.number}"):
         report(asep, kind="work_death")
     assert Incident.objects.count() == 1
+
+
+def test_the_same_work_accident_is_reported_once(asep, history):
+    history(asep, "2022-05", paid=["2025-06"])
+    first = report(asep, kind="work_accident")
+    with pytest.raises(ClaimError, match=f"already reported as {first.number}"):
+        report(asep, kind="work_accident")
+    second = report(asep, kind="work_accident", day=first.occurred_on - timedelta(days=1))
+    assert Incident.objects.count() == 2 and second.number != first.number
 
 
 def test_a_work_accident_with_a_partial_disability(asep, history):

@@ -106,6 +106,10 @@ def test_bad_input_is_explained_beside_the_field(client, login, asep):
     assert field_error(response, "contact_phone") == "Nomor telepon terdiri dari 8 sampai 15 angka."
     assert field_error(response, "incapacity_months") == "Hanya untuk kecelakaan kerja."
     assert not Incident.objects.exists()
+    # Letters are refused, not dropped (the claim would have been filed with no way to call the family).
+    response = client.post(reverse("claims:report"), death_form(asep, contact_phone="abc"))
+    assert field_error(response, "contact_phone") == "Nomor telepon terdiri dari 8 sampai 15 angka."
+    assert not Incident.objects.exists()
 
 
 def test_an_inactive_member_is_shown_why_there_is_no_benefit(client, login, asep, history):
