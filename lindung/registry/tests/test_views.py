@@ -24,7 +24,7 @@ def test_login_page_is_indonesian_by_default_and_logs_in(client, django_user_mod
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="id"' in page.content.decode() and "Masuk" in page.content.decode()
     response = client.post(reverse("login"), {"username": "petugas", "password": "salah"})
-    assert response.status_code == 200 and "benar" in response.content.decode()
+    assert response.status_code == 200 and "kata sandi salah" in response.content.decode()
     response = client.post(reverse("login"), {"username": "petugas", "password": "rahasia-sekali-123"})
     assert response.status_code == 302
 
