@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lindung.accounts import audit
 from lindung.accounts.models import AuditEvent
@@ -44,19 +45,19 @@ def candidates(row: ImportRow) -> list[Person]:
 def decide(row: ImportRow, decision: str, *, user, person: Person | None = None) -> None:
     """Resolve a held row. merge/update need the registered `person` it is the same as."""
     if row.decision:
-        raise DecisionError("this row was already decided")
+        raise DecisionError(gettext("This row was already decided."))
     source = f"intake {row.batch.filename} row {row.row} (review)"
     values = row_values(row)
     if decision in (ImportRow.Decision.SAME_MERGE, ImportRow.Decision.SAME_UPDATE):
         if person is None or person.pk not in {p.pk for p in candidates(row)}:
-            raise DecisionError("choose which registered person this row is")
+            raise DecisionError(gettext("Choose which registered person this row is."))
         if decision == ImportRow.Decision.SAME_UPDATE:
             update_person(person, source=source, user=user, **values)
         row.person = person
     elif decision == ImportRow.Decision.DIFFERENT:
         row.person = create_person(source=source, user=user, **values)
     elif decision != ImportRow.Decision.REJECT:
-        raise DecisionError(f"unknown decision {decision!r}")
+        raise DecisionError(gettext("Choose one of the decisions."))
     row.decision, row.decided_by, row.decided_at = decision, user, timezone.now()
     row.save(update_fields=["decision", "decided_by", "decided_at", "person"])
     audit.record(AuditEvent.Action.UPDATE, target=row, user=user,

@@ -106,6 +106,9 @@ def review_row(request, pk):
             next_row = review.pending().first()
             return redirect("intake:review-row", pk=next_row.pk) if next_row else redirect("intake:review")
     audit.record(AuditEvent.Action.VIEW_PERSONAL_DATA, target=row, summary=f"review of {row.batch.filename} row {row.row}")
+    for person in people:  # shown unmasked beside the row: each person's page lists this look too
+        audit.record(AuditEvent.Action.VIEW_PERSONAL_DATA, target=person,
+                     summary=f"review of {row.batch.filename} row {row.row}")
     return render(request, "intake/review_row.html", {
         "row": row, "values": review.row_values(row), "people": people, "error": error,
         "decisions": ImportRow.Decision.choices,

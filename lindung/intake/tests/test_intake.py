@@ -315,6 +315,8 @@ def test_the_review_queue_resolves_held_rows(officer_client, tmp_path, make_user
     assert list(review.pending()) == [held]
     page = officer_client.get(reverse("intake:review-row", args=[held.pk])).content.decode()
     assert "3216044506900003" in page
+    page = officer_client.post(reverse("intake:review-row", args=[held.pk]), {"decision": ""}).content.decode()
+    assert "Pilih salah satu keputusan." in page
     officer_client.post(reverse("intake:review-row", args=[held.pk]), {"decision": "accept"})
     held.refresh_from_db()
     assert held.decision == "accept" and held.person.full_name == "Siti Aminah"
@@ -347,7 +349,7 @@ def test_a_village_operator_imports_only_people_of_their_villages(tmp_path, make
     assert find_by_nik("3216040506900001") is None
 
 
-def test_a_near_duplicate_of_a_registered_person_is_held_with_that_person(tmp_path):
+def test_a_near_duplicate_of_a_registered_person_is_held_with_that_person(tmp_path, officer_client):
     run_intake(write_csv(tmp_path / "first.csv", ROWS[:1]), source="x")
     asep = find_by_nik("3216040506900001")
     twin = ["3216040506900077", "Asep Saefudin", "Bekasi", "05/06/1990", "L", "Sukawijaya", "Tambelang", "Petani",
@@ -357,3 +359,7 @@ def test_a_near_duplicate_of_a_registered_person_is_held_with_that_person(tmp_pa
     held = ImportRow.objects.get(batch_id=report.batch, row=4)
     assert held.candidates == {"people": [asep.pk], "rows": []}
     assert review.candidates(held) == [asep]
+    # Shown unmasked beside the row, Asep has that look on his own record (his page lists who looked).
+    assert "3216040506900001" in officer_client.get(reverse("intake:review-row", args=[held.pk])).content.decode()
+    assert AuditEvent.objects.filter(action="view_personal_data", target_type="registry.person",
+                                     target_id=str(asep.pk)).exists()
