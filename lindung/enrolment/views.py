@@ -221,7 +221,9 @@ def jobs_key(batch) -> str:
 
 
 def file_jobs_context(request, batch) -> dict:
-    """Jobs still running (anybody's), the outcome of the user's own finished ones (shown once), the latest file."""
+    """Jobs still running (anybody's), a message on the user's own finished ones (once), the report of the latest
+    BPJS response read (anybody's: the next officer, or the same one after logging in again, still needs its
+    per-row problems), the latest file."""
     if not request.user.has_perm("enrolment.exchange_bpjs_files"):
         return {}
     jobs = batch.file_jobs.select_related("created_by")
@@ -229,20 +231,21 @@ def file_jobs_context(request, batch) -> dict:
                    .order_by("created_at", "id"))
     waiting = request.session.get(jobs_key(batch), [])
     finished = {job.pk: job for job in jobs.filter(pk__in=waiting).exclude(pk__in=[j.pk for j in running])}
-    report, failures = None, []
+    failures = []
     for job in sorted(finished.values(), key=lambda j: (j.created_at, j.pk)):
         if job.state == BpjsFileJob.State.FAILED:
             failures.append(billing_message(job.error))
         elif job.kind == BpjsFileJob.Kind.IMPORT:
-            report = job.result
             messages.success(request, response_summary(job.result))
+    read = jobs.filter(kind=BpjsFileJob.Kind.IMPORT, state=BpjsFileJob.State.DONE).first()
     if finished:
         request.session[jobs_key(batch)] = [pk for pk in waiting if pk not in finished]
     for job in running:
         job.kind_label = (_("Making the file for BPJS…") if job.kind == BpjsFileJob.Kind.EXPORT
                           else _("Reading the BPJS response…"))
     export = jobs.filter(kind=BpjsFileJob.Kind.EXPORT, state=BpjsFileJob.State.DONE).first()
-    return {"running_jobs": running, "report": report, "job_failures": failures, "export_job": export}
+    return {"running_jobs": running, "report": read.result if read else None, "report_job": read,
+            "job_failures": failures, "export_job": export}
 
 
 @permission_required("enrolment.view_enrolmentbatch", raise_exception=True)

@@ -352,9 +352,10 @@ def test_the_full_round_trip_with_bpjs(client, batch):
     assert "12345678901" in members and "Data tidak sesuai Dukcapil" in members
     assert Membership.objects.filter(person__nik_index=Person.objects.get(full_name="Budi Santoso").nik_index,
                                      status="active", kpj="12345678901").count() == 2
-    # The report is shown once; the reconciliation stays.
+    # The message is shown once; the report of the latest response and the reconciliation stay.
     again = client.get(url).content.decode()
-    assert 'id="report-rows"' not in again and 'id="rec-accepted">1<' in again
+    assert "jawaban-bpjs.csv terbaca" not in again
+    assert 'id="report-rows"' in again and 'id="rec-accepted">1<' in again
 
 
 def test_the_members_filter_by_status(client, batch):
@@ -410,7 +411,7 @@ def test_the_page_shows_the_progress_of_a_running_job_and_refreshes(client, batc
     assert '<meta http-equiv="refresh"' not in client.get(url).content.decode()
 
 
-def test_the_page_shows_the_report_of_a_finished_import_once(client, batch):
+def test_the_page_keeps_the_report_of_the_latest_response_for_everyone(client, batch, login):
     client.post(reverse("enrolment:batch_export", args=[batch.pk]))
     url = reverse("enrolment:batch", args=[batch.pk])
     client.post(reverse("enrolment:batch_response", args=[batch.pk]),
@@ -420,7 +421,13 @@ def test_the_page_shows_the_report_of_a_finished_import_once(client, batch):
     assert (Path(job.stored_as).stat().st_mode & 0o777) == 0o600
     html = client.get(url).content.decode()
     assert re.search(r'id="report-accepted">1<', html) and re.search(r'id="rec-accepted">1<', html)
-    assert 'id="report-rows"' not in client.get(url).content.decode()
+    assert html.count("terbaca: 1 baris") == 1   # the message, once
+    html = client.get(url).content.decode()
+    assert re.search(r'id="report-accepted">1<', html) and "terbaca: 1 baris" not in html
+    # For the BPJS officer too, the report (with its per-row problems) is there, and who read the file when.
+    login("bpjs_officer")
+    html = client.get(url).content.decode()
+    assert re.search(r'id="report-accepted">1<', html) and "Dibaca oleh user_officer pada" in html
 
 
 def test_a_new_file_for_bpjs_replaces_the_earlier_one(client, batch):
