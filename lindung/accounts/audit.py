@@ -36,6 +36,9 @@ def target_of(obj) -> tuple[str, str]:
 
 def record(action: str, *, target=None, summary: str = "", before=None, after=None, user=None,
            username: str | None = None, ip: str | None = None) -> AuditEvent:
+    if action not in AuditEvent.Action.values:
+        # An action the log's filter and labels do not know would be recorded, but hard to find again.
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditEvent.Action")
     context_user, context_ip = _actor.get()
     user = user if user is not None else context_user
     if user is not None and not getattr(user, "is_authenticated", False):

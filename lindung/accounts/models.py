@@ -72,6 +72,21 @@ class AuditEvent(models.Model):
         DENIED = "denied", _("refused access")
         ACCOUNT = "account", _("account change")
         KEYS = "keys", _("key management")
+        # What the modules record of their own work, named after the module.
+        BILLING_ENROL = "billing.enrol", _("enrolled in a programme")
+        BILLING_RUN = "billing.run", _("billing run")
+        BILLING_PAYMENT = "billing.payment", _("payment recorded")
+        BILLING_INVOICE_DOWNLOAD = "billing.invoice_download", _("invoice downloaded")
+        COVERAGE_DENOMINATORS = "coverage.denominators", _("coverage denominators changed")
+        ENROLMENT_COMMIT = "enrolment.commit", _("enrolment batch committed")
+        ENROLMENT_END = "enrolment.end", _("membership ended")
+        ENROLMENT_RENEW = "enrolment.renew", _("memberships renewed")
+        REPORTS_PACK_DOWNLOAD = "reports.pack_download", _("Paritrana pack downloaded")
+        REPORTS_VILLAGE_DOWNLOAD = "reports.village_download", _("village report downloaded")
+        REPORTS_REGULATION_ADD = "reports.regulation_add", _("regulation added")
+        REPORTS_REGULATION_EDIT = "reports.regulation_edit", _("regulation changed")
+        REPORTS_INNOVATION_ADD = "reports.innovation_add", _("innovation added")
+        REPORTS_INNOVATION_EDIT = "reports.innovation_edit", _("innovation changed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

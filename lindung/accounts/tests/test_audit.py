@@ -94,3 +94,14 @@ def test_the_audit_log_can_be_searched(client, make_user, two_villages):
     page = client.get(reverse("audit-log"), {"target": f"registry.person:{asep.pk}"})
     assert {e.action for e in page.context["page"]} >= {"create", "view_personal_data"}
     assert "3216040506900001" not in page.content.decode()
+
+
+def test_the_modules_actions_are_named_and_found_in_the_log(client, make_user):
+    from lindung.accounts import audit
+
+    client.force_login(make_user("auditor", "leader"))
+    audit.record("billing.payment", summary="Rp 16.800 for INV/202601/001")
+    page = client.get(reverse("audit-log"), {"action": "billing.payment"}).content.decode()
+    assert "pembayaran dicatat" in page and "INV/202601/001" in page
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit.record("billing.pay", summary="a typing error in the code")
