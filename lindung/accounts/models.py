@@ -81,6 +81,8 @@ class AuditEvent(models.Model):
         ENROLMENT_COMMIT = "enrolment.commit", _("enrolment batch committed")
         ENROLMENT_END = "enrolment.end", _("membership ended")
         ENROLMENT_RENEW = "enrolment.renew", _("memberships renewed")
+        ENROLMENT_EXPORT = "enrolment.export", _("registration file for BPJS made")
+        ENROLMENT_RESPONSE = "enrolment.response", _("BPJS answer read")
         REPORTS_PACK_DOWNLOAD = "reports.pack_download", _("Paritrana pack downloaded")
         REPORTS_VILLAGE_DOWNLOAD = "reports.village_download", _("village report downloaded")
         REPORTS_REGULATION_ADD = "reports.regulation_add", _("regulation added")

@@ -558,6 +558,14 @@ def _kpj_pattern(layout: Layout) -> str:
     return (column.format if column else "") or r"[0-9]+"
 
 
+def _kpj_form(pattern: str, lang: str) -> str:
+    """The layout's KPJ pattern as an operator reads it: "[0-9]{11}" is "11 angka" (11 digits)."""
+    if digits := re.fullmatch(r"\[0-9\]\{(\d+)\}|\\d\{(\d+)\}", pattern):
+        count = digits.group(1) or digits.group(2)
+        return f"{count} angka" if lang == "id" else f"{count} digits"
+    return pattern
+
+
 @dataclass
 class Decision:
     rows: pl.DataFrame  # _row, outcome, member_id, person_id, kpj, reason
@@ -764,7 +772,7 @@ def _report(
             "row": row,
             "column": column_name(key),
             "code": code,
-            "message": _message(code, lang, first=first, earlier=earlier, pattern=pattern),
+            "message": _message(code, lang, first=first, earlier=earlier, pattern=_kpj_form(pattern, lang)),
         }
         for row, key, code, first, earlier in decision.issues.select(
             "_row", "key", "code", "first", "earlier"

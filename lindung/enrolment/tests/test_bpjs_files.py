@@ -242,6 +242,8 @@ def test_round_trip_export_answer_reconcile(exported, people, tmp_path):
     }
     duplicate = next(i for i in report.issues if i["code"] == "duplicate.in_file")
     assert "4" in duplicate["message"]
+    bad_kpj = next(i for i in report.issues if i["code"] == "kpj.invalid")
+    assert bad_kpj["message"] == "Nomor KPJ tidak sesuai format (11 angka)."   # not the layout's pattern, [0-9]{11}
 
     # Accepted: the member and both memberships carry the KPJ; the memberships are active.
     for person, number in [(p[0], 1), (p[1], 2), (p[3], 4), (p[5], 6), (p[7], 8)]:
