@@ -152,3 +152,10 @@ class PersonChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "at"], name="personchange_person_at_idx")]
+
+    @property
+    def named_changes(self) -> list[tuple[str, object, object]]:
+        """(the field's name as the page says it, before, after) for each changed field."""
+        names = {f.name: f.verbose_name for f in Person._meta.fields}
+        names |= {f.attname: f.verbose_name for f in Person._meta.fields}
+        return [(str(names.get(field, field)), before, after) for field, (before, after) in self.changes.items()]

@@ -79,6 +79,8 @@ def test_editing_on_screen_shows_errors_beside_fields_and_records_the_change(cli
     assert client.post(url, data).status_code == 302
     asep.refresh_from_db()
     assert (asep.welfare_decile, asep.occupation) == (3, "Petani padi sawah")
+    history = client.get(reverse("registry:person-detail", args=[asep.pk])).content.decode()
+    assert "<b>pekerjaan</b>:" in history and "→ Petani padi sawah" in history and "<b>occupation</b>" not in history
     assert AuditEvent.objects.filter(action="update", target_id=str(asep.pk)).exists()
 
 
