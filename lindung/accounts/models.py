@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,8 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     totp_secret = EncryptedTextField(purpose="totp", null=True, blank=True, editable=False)
     totp_enabled = models.BooleanField(_("two-step login"), default=False)
+    # The time step of the last code accepted: a code is good once, not again for its 30 (to 90) seconds.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     @property
     def role(self) -> str | None:
@@ -38,6 +41,14 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
+
+    def use_totp_step(self, step: int) -> bool:
+        """Record `step` as used; False when it, or a later one, was used already (a code seen twice)."""
+        fresh = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+        used = type(self).objects.filter(fresh, pk=self.pk).update(totp_last_step=step) == 1
+        if used:
+            self.totp_last_step = step
+        return used
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -25,12 +25,21 @@ def code_at(secret: str, unix_time: float, step: int = STEP, digits: int = DIGIT
 
 def verify(secret: str, code: str, unix_time: float, window: int = 1) -> bool:
     """True when `code` is the code of this step or of `window` steps either side (clock drift)."""
+    return matching_step(secret, code, unix_time, window) is not None
+
+
+def matching_step(secret: str, code: str, unix_time: float, window: int = 1) -> int | None:
+    """The time step (counter) whose code `code` is, this step or `window` steps either side; None if none.
+
+    A code is good once (RFC 6238, 5.2): a caller keeps the last step used and refuses a step not after it.
+    """
     code = "".join(code.split())
     if len(code) != DIGITS or not code.isdigit():
-        return False
-    return any(
-        hmac.compare_digest(code_at(secret, unix_time + drift * STEP), code) for drift in range(-window, window + 1)
-    )
+        return None
+    now = int(unix_time // STEP)
+    matches = [now + drift for drift in range(-window, window + 1)
+               if hmac.compare_digest(code_at(secret, (now + drift) * STEP), code)]
+    return matches[-1] if matches else None
 
 
 def provisioning_uri(secret: str, account: str, issuer: str = "lindung") -> str:

@@ -57,7 +57,8 @@ def login_code(request):
     if request.method == "POST" and form.is_valid():
         if user.is_locked():
             form.add_error("code", _("Too many failed attempts: this account is locked. Try again later."))
-        elif totp.verify(user.totp_secret, form.cleaned_data["code"], time.time()):
+        elif (step := totp.matching_step(user.totp_secret, form.cleaned_data["code"], time.time())) is not None \
+                and user.use_totp_step(step):
             next_url = request.session.pop(PENDING_NEXT, None) or reverse("home")
             request.session.pop(PENDING_USER, None)
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
@@ -97,7 +98,8 @@ def two_step(request):
         request.session[CANDIDATE_SECRET] = secret
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not totp.verify(secret, form.cleaned_data["code"], time.time()):
+        step = totp.matching_step(secret, form.cleaned_data["code"], time.time())
+        if step is None or not user.use_totp_step(step):
             form.add_error("code", _("This code is not right. Use the newest code from your app."))
         else:
             turning_on = not user.totp_enabled

@@ -80,9 +80,17 @@ def test_two_step_login_for_an_officer(client, make_user):
     assert response["Location"] == reverse("login-code")
     assert fresh.get(reverse("registry:person-list")).status_code == 302  # not logged in yet
     assert "salah" in fresh.post(reverse("login-code"), {"code": "12345"}).content.decode()
-    response = fresh.post(reverse("login-code"), {"code": totp.code_at(secret, time.time())})
+    # The code that turned two-step login on is spent: it does not log in (RFC 6238, 5.2).
+    assert "salah" in fresh.post(reverse("login-code"), {"code": totp.code_at(secret, time.time())}).content.decode()
+    following = totp.code_at(secret, time.time() + totp.STEP)
+    response = fresh.post(reverse("login-code"), {"code": following})
     assert response.status_code == 302
     assert fresh.get(reverse("registry:person-list")).status_code == 200
+    # Seen over a shoulder, the same code does not log anyone in again.
+    other = Client()
+    log_in(other, "petugas")
+    assert "salah" in other.post(reverse("login-code"), {"code": following}).content.decode()
+    assert other.get(reverse("registry:person-list")).status_code == 302
     assert AuditEvent.objects.filter(action="account", summary="two-step login turned on").exists()
 
 

@@ -14,6 +14,16 @@ def test_codes_match_the_rfc_6238_test_vectors():
         assert totp.code_at(RFC_SECRET, unix_time, digits=8) == code
 
 
+def test_the_step_a_code_belongs_to_is_found_for_using_it_once():
+    secret = totp.new_secret()
+    now = 1_700_000_010
+    step = now // totp.STEP
+    assert totp.matching_step(secret, totp.code_at(secret, now), now) == step
+    assert totp.matching_step(secret, totp.code_at(secret, now + 30), now) == step + 1
+    assert totp.matching_step(secret, totp.code_at(secret, now - 30), now) == step - 1
+    assert totp.matching_step(secret, totp.code_at(secret, now + 90), now) is None
+
+
 def test_a_code_is_accepted_one_step_either_side_and_not_beyond():
     secret = totp.new_secret()
     now = 1_700_000_000
