@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lindung.accounts.middleware.UserLanguageMiddleware",
     "lindung.accounts.audit.AuditContextMiddleware",
+    "lindung.accounts.middleware.PrivatePagesMiddleware",
     "lindung.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

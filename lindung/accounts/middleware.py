@@ -47,3 +47,18 @@ class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in user is shown is kept by no browser cache: a village office's shared computer would
+    otherwise keep full NIKs (a reveal, the correction form) for the next person at the keyboard."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store, private")
+        return response

@@ -19,6 +19,15 @@ def test_security_headers_on_every_page(client):
     assert "Strict-Transport-Security" not in response  # plain HTTP: no HSTS
 
 
+def test_what_a_signed_in_user_sees_is_not_kept_by_the_browser(client, make_user, two_villages):
+    asep, _ = two_villages
+    client.force_login(make_user("petugas", "officer"))
+    for response in (client.post(reverse("registry:person-reveal", args=[asep.pk])),
+                     client.get(reverse("registry:person-edit", args=[asep.pk])),
+                     client.get("/api/people")):
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
+
+
 def test_hsts_behind_a_tls_proxy(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     response = client.get(reverse("login"), HTTP_X_FORWARDED_PROTO="https")
