@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,14 @@ class LoginForm(AuthenticationForm):
                 params={"until": time_format(timezone.localtime(user.locked_until), "H:i")},
             )
         return super().clean()
+
+
+class NewPasswordForm(PasswordChangeForm):
+    def clean_new_password1(self):
+        password = self.cleaned_data["new_password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(_("The new password must differ from the current one."), code="unchanged")
+        return password
 
 
 class CodeForm(forms.Form):

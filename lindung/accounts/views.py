@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit, totp
-from lindung.accounts.forms import AuditSearchForm, CodeForm, LoginForm
+from lindung.accounts.forms import AuditSearchForm, CodeForm, LoginForm, NewPasswordForm
 from lindung.accounts.models import AuditEvent
 from lindung.accounts.signals import register_failure
 
@@ -76,6 +76,7 @@ def account(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("account")
 
     def form_valid(self, form):

@@ -108,5 +108,8 @@ def test_the_password_rules_apply_on_change(client, make_user):
     errors = response.context["form"].errors["new_password2"]
     assert any("pendek" in e or "short" in e for e in errors)
     response = client.post(reverse("password-change"), {
+        "old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.context["form"].errors["new_password1"] == ["Kata sandi baru harus berbeda dari yang sekarang."]
+    response = client.post(reverse("password-change"), {
         "old_password": PASSWORD, "new_password1": "Kerbau-sawah-2026", "new_password2": "Kerbau-sawah-2026"})
     assert response.status_code == 302
