@@ -225,6 +225,9 @@ def status(request, pk):
             changed = change_status(incident, data["status"], on=data["on"], amount=data["amount"],
                                     reason=data["reason"], user=request.user, source="screen")
         except ClaimError as e:
+            if incident.closed:  # the page offers no status form to show the error beside
+                messages.error(request, in_language(e))
+                return redirect("claims:detail", pk=incident.pk)
             form.add_error("status", in_language(e))
         else:
             messages.success(request, _("Status changed.") if changed else _("Nothing was changed."))

@@ -184,6 +184,12 @@ def test_the_bpjs_officer_updates_the_status_on_screen(client, login, claim):
     claim.refresh_from_db()
     assert (claim.status, claim.paid_amount) == (ClaimStatus.PAID, 42_000_000)
     assert "Dibayar: Rp 42.000.000 (15-07-2025)" in text(response)
+    # A paid claim is closed: a change is refused with a message on the page (it has no status form any more).
+    response = client.post(reverse("claims:status", args=[claim.pk]),
+                           {"status": "rejected", "on": "2025-07-20", "reason": "salah"}, follow=True)
+    assert flashes(response) == ["Klaim sudah dibayar dan ditutup; tidak dapat diubah menjadi ditolak"]
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID
 
 
 def test_a_status_file_is_imported_on_screen_with_every_rows_outcome(client, login, claim):
