@@ -471,7 +471,8 @@ class Statement:
     payer: Payer
     invoices: list
     billed: int
-    paid: int
+    paid: int  # allocated to members' lines
+    credit: int = 0  # received, but too little for the next whole member: kept on the payments, not yet paying anyone
 
     @property
     def arrears(self) -> int:
@@ -483,11 +484,13 @@ def statement(payer: Payer, year: int | None = None) -> Statement:
     if year:
         invoices = invoices.filter(month__startswith=f"{year}-")
     invoices = list(invoices)
+    credit = Payment.objects.filter(invoice__in=invoices).aggregate(credit=Coalesce(Sum(F("amount") - F("allocated")), 0))
     return Statement(
         payer=payer,
         invoices=invoices,
         billed=sum(i.total for i in invoices),
         paid=sum(i.paid for i in invoices),
+        credit=credit["credit"],
     )
 
 

@@ -288,7 +288,12 @@ def test_the_statement_lists_every_invoice_with_totals_and_arrears(client, login
     assert billed.number in page and this_month.number in page
     assert "Rp 100.800" in page  # billed: two months of three members
     assert "Rp 50.400" in page  # paid, and the arrears
-    assert "tunggakan" in page
+    assert "tunggakan" in page and 'id="credit"' not in client.get(reverse("billing:statement", args=[apbd.pk])).content.decode()
+    # Money too small for the next whole member is shown as received, not lost from the statement.
+    this_month = Invoice.objects.get(month=THIS_MONTH)
+    record_payment(this_month, 10_000, timezone.localdate())
+    html = client.get(reverse("billing:statement", args=[apbd.pk])).content.decode()
+    assert 'id="credit">Rp 10.000<' in html and "diterima, belum dialokasikan" in html
 
 
 def test_the_statement_filters_by_year(client, login, people, apbd):

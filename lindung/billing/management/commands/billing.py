@@ -100,6 +100,7 @@ class Command(BaseCommand):
             "billed": result.billed,
             "paid": result.paid,
             "arrears": result.arrears,
+            "credit": result.credit,
             "invoices": [
                 {"month": i.month, "number": i.number, "members": i.members, "total": i.total, "paid": i.paid,
                  "outstanding": i.outstanding}
@@ -109,7 +110,8 @@ class Command(BaseCommand):
         if not json:
             for i in result.invoices:
                 self.stdout.write(f"{i.month}  {i.number}  Rp {i.total:>16,}  paid Rp {i.paid:>16,}  owed Rp {i.outstanding:>16,}")
-            self.stdout.write(f"{result.payer}: billed Rp {result.billed:,}, paid Rp {result.paid:,}, arrears Rp {result.arrears:,}")
+            self.stdout.write(f"{result.payer}: billed Rp {result.billed:,}, paid Rp {result.paid:,}, arrears Rp {result.arrears:,}"
+                              + (f", received but not yet allocated Rp {result.credit:,}" if result.credit else ""))
         return data
 
     def do_enrol(self, start, payer, programmes, segment, area, declared_income, json, **options):
