@@ -28,6 +28,13 @@ def test_what_a_signed_in_user_sees_is_not_kept_by_the_browser(client, make_user
         assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
 
 
+def test_pages_name_their_icon_and_it_is_served(client):
+    page = client.get(reverse("login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert icon.startswith("/static/")
+    assert Client().get(icon).status_code == 200   # not a 404 for /favicon.ico on every page
+
+
 def test_hsts_behind_a_tls_proxy(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     response = client.get(reverse("login"), HTTP_X_FORWARDED_PROTO="https")
