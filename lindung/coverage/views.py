@@ -64,5 +64,7 @@ def kecamatan(request, code):
             map=drawings.village_map(code, figures["by_village"]),
             chart=drawings.breakdown(figures["by_village"], district.name),
             query=form.query(selection),
+            filters=[dict(form.fields[name].choices)[str(value)]
+                     for name, value in (("segment", selection.segment), ("payer", selection.payer)) if value],
         )
     return render(request, "coverage/kecamatan.html", context)

@@ -93,6 +93,10 @@ def test_the_kecamatan_page_maps_and_lists_its_villages(client, login, march):
     assert table_row(response, "Sukawijaya")[:2] == ["Sukawijaya", "1"]
     assert 'href="/reports/village/32.16.04.2001/pdf/"' in response.content.decode()  # its report
     assert re.search(r'id="protected">3<', response.content.decode())
+    assert 'id="filters"' not in response.content.decode()
+    # Narrowed from the dashboard, the page says to what.
+    narrowed = text(client.get(reverse("coverage:kecamatan", args=["32.16.04"]), {"month": "2026-03", "segment": "farmer"}))
+    assert "Hanya: Petani" in narrowed
     assert client.get(reverse("coverage:kecamatan", args=["32.16.99"])).status_code == 404
     assert client.get(reverse("coverage:kecamatan", args=["32.17.01"])).status_code == 404
 
