@@ -17,9 +17,8 @@ def month_start(month: str) -> date:
 FIRST_ENTERED_MONTH, LAST_ENTERED_MONTH = "1990-01", "2099-12"
 
 
-def entered_month(text: str) -> str:
+def entered_month(month: str) -> str:
     """A month someone typed: YYYY-MM from FIRST_ENTERED_MONTH to LAST_ENTERED_MONTH. ValueError otherwise."""
-    month = text.strip() if isinstance(text, str) else text
     month_start(month)
     if not FIRST_ENTERED_MONTH <= month <= LAST_ENTERED_MONTH:
         raise ValueError(f"{month} is not between {FIRST_ENTERED_MONTH} and {LAST_ENTERED_MONTH}")

@@ -57,6 +57,11 @@ def record(action: str, *, target=None, summary: str = "", before=None, after=No
     )
 
 
+def refusal(request, reason: str, target=None) -> AuditEvent:
+    """A request refused: the method and path asked for, and why."""
+    return record(AuditEvent.Action.DENIED, target=target, summary=f"{request.method} {request.path}: {reason}")
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -150,9 +150,7 @@ def switch_language(request):
     return response
 
 
-
-
 def permission_denied(request, exception):
     """Django's 403 handler: every refusal of a page is written to the audit log, then the page says why."""
-    audit.record(AuditEvent.Action.DENIED, summary=f"{request.method} {request.path}: not allowed for the user's role")
+    audit.refusal(request, "not allowed for the user's role")
     return render(request, "403.html", status=403)

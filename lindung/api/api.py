@@ -9,7 +9,6 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from lindung.accounts import audit
-from lindung.accounts.models import AuditEvent
 from lindung.registry.models import Person
 from lindung.registry.services import search_people
 from lindung.registry.views import person_in_scope
@@ -58,7 +57,7 @@ class PeoplePage(Schema):
 
 def require(request, permission: str):
     if not request.user.has_perm(permission):
-        audit.record(AuditEvent.Action.DENIED, summary=f"{request.method} {request.path}: not allowed for the user's role")
+        audit.refusal(request, "not allowed for the user's role")
         raise HttpError(403, "Anda tidak berhak / you are not allowed")
 
 

@@ -73,8 +73,7 @@ def incident_in_scope(request, pk) -> Incident:
         return incident
     outside = Incident.objects.filter(pk=pk).first()
     if outside is not None:
-        audit.record(AuditEvent.Action.DENIED, target=outside,
-                     summary=f"{request.method} {request.path}: outside the user's villages")
+        audit.refusal(request, "outside the user's villages", target=outside)
     raise Http404(_("No such claim in your area."))
 
 

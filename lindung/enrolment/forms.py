@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.billing.forms import DEFAULT_PROGRAMMES, MonthField, ProgrammeChoices, current_month, rupiah
-from lindung.money import parse_rupiah
 from lindung.enrolment.models import EligibilityPolicy
+from lindung.money import parse_rupiah
 from lindung.programmes.models import Payer, PayerKind, Programme
 from lindung.registry.models import Segment
 

@@ -343,13 +343,11 @@ def write_batch(batch: ImportBatch, outcomes: pl.DataFrame, report: Report, *, s
 
 
 def stored_report(batch: ImportBatch, filename: str) -> Report:
-    """The report of a finished import, from what it stored: counts, and each row's outcome and reasons."""
+    """The report of a finished import, from what it stored: each row's outcome and reasons."""
     outcomes = outcome_frame(batch)
     issues = outcomes.select(pl.col("_row"), pl.col("reasons").str.json_decode(REASON).alias("reason")).explode(
         "reason").filter(pl.col("reason").is_not_null()).select("_row", pl.col("reason").struct.unnest())
-    report = report_of(filename, issues.with_columns(pl.col("column").fill_null("")), outcomes)
-    record_counts(report, batch)
-    return report
+    return report_of(filename, issues.with_columns(pl.col("column").fill_null("")), outcomes)
 
 
 def report_of(filename: str, issues: pl.DataFrame, outcomes: pl.DataFrame) -> Report:
@@ -394,9 +392,9 @@ def language() -> str:
     return "en" if (get_language() or "id").startswith("en") else "id"
 
 
-def record_counts(to: ImportBatch | Report, source: ImportBatch | Report) -> None:
+def record_counts(batch: ImportBatch, report: Report) -> None:
     for name in ("rows", "accepted", "unchanged", "review", "rejected"):
-        setattr(to, name, getattr(source, name))
+        setattr(batch, name, getattr(report, name))
 
 
 def finish(batch: ImportBatch) -> None:

@@ -54,14 +54,15 @@ class PersonForm(forms.ModelForm):
         return kk
 
     def clean_phone(self):
+        refused = forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits."))
         try:
             phone = phone_digits(self.cleaned_data["phone"])
         except ValueError:
-            raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits.")) from None
+            raise refused from None
         if phone.startswith("+62"):
             phone = "0" + phone[3:]
         if phone and not (phone.startswith("08") and 10 <= len(phone) <= 13):
-            raise forms.ValidationError(_("A mobile number starts with 08 and has 10 to 13 digits."))
+            raise refused
         return phone or None
 
     def clean_income(self):

@@ -34,7 +34,7 @@ def person_in_scope(request, pk) -> Person:
         return person
     outside = Person.objects.filter(pk=pk).first()
     if outside is not None:
-        audit.record(AuditEvent.Action.DENIED, target=outside, summary=f"{request.method} {request.path}: outside the user's villages")
+        audit.refusal(request, "outside the user's villages", target=outside)
     raise Http404(_("No such person in your area."))
 
 

@@ -2,10 +2,10 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.management.arguments import month_argument, payer_argument
-from lindung.money import parse_rupiah
 from lindung.enrolment.targeting import MAX_MONTHS, TargetingError, preview
 from lindung.enrolment.targeting import commit as commit_batch
+from lindung.management.arguments import month_argument, payer_argument
+from lindung.money import parse_rupiah
 
 
 def rupiah_argument(text: str) -> int:
